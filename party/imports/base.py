@@ -1,0 +1,223 @@
+"""The import mechanism: sheets described once, read into a plan, previewed, then committed.
+
+A workbook is read sheet by sheet in the order of `SHEETS` (units before the
+members who belong to them). Each sheet turns its rows into a `SheetPlan` of
+creations and updates, or into `RowError`s naming sheet, row and column. Nothing
+is written unless the whole workbook has no error; then every sheet commits in
+one transaction. Later features add their sheets by subclassing `Sheet`.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from django import forms
+from openpyxl.utils import get_column_letter
+
+from party.text import search_key
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a sheet: its Vietnamese header, the form field name, guidance text."""
+
+    header: str
+    name: str
+    required: bool = False
+    help: str = ""
+    example: tuple[Any, ...] = ()
+    text_format: bool = False  # keep leading zeros: the template formats the column as text
+    width: int = 18
+
+
+@dataclass
+class RowError:
+    sheet: str
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = [f"Trang “{self.sheet}”"]
+        if self.row is not None:
+            where.append(f"dòng {self.row}")
+        if self.column:
+            where.append(f"cột {self.column}")
+        return f"{', '.join(where)}: {self.message}"
+
+    def as_dict(self) -> dict:
+        return {"sheet": self.sheet, "row": self.row, "column": self.column, "message": self.message}
+
+
+@dataclass
+class RowAction:
+    """What one row will do: create a record, or update it with the listed changes."""
+
+    row: int
+    action: str  # "create" | "update" | "unchanged"
+    label: str
+    changes: list[str] = field(default_factory=list)
+    payload: Any = None
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "action": self.action, "label": self.label, "changes": self.changes}
+
+
+@dataclass
+class SheetPlan:
+    title: str
+    actions: list[RowAction] = field(default_factory=list)
+
+    def count(self, action: str) -> int:
+        return sum(1 for a in self.actions if a.action == action)
+
+    def as_dict(self, max_rows: int = 500) -> dict:
+        shown = [a.as_dict() for a in self.actions if a.action != "unchanged"][:max_rows]
+        return {
+            "title": self.title,
+            "created": self.count("create"),
+            "updated": self.count("update"),
+            "unchanged": self.count("unchanged"),
+            "rows": shown,
+        }
+
+
+@dataclass
+class SourceRow:
+    number: int
+    values: dict[str, str]
+    cells: dict[str, Any]
+
+
+def cell_text(value: Any) -> str:
+    """A cell as the text a form field would receive from a person typing it."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return " ".join(str(value).split())
+
+
+class LabelChoiceField(forms.ChoiceField):
+    """A choice typed as its Vietnamese label, forgiving case and diacritics ("dang vien du bi")."""
+
+    def __init__(self, *, choices, aliases: dict[str, str] | None = None, **kwargs):
+        super().__init__(choices=choices, **kwargs)
+        self.lookup = {search_key(str(label)): value for value, label in choices}
+        self.lookup.update({search_key(value): value for value, _ in choices})
+        self.lookup.update({search_key(alias): value for alias, value in (aliases or {}).items()})
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return self.lookup.get(search_key(value), value) if value else value
+
+    def validate(self, value):
+        if value and value not in dict(self.choices):
+            labels = ", ".join(f"“{label}”" for _, label in self.choices if _ != "")
+            raise forms.ValidationError(f"Giá trị “{value}” không hợp lệ; chọn một trong: {labels}.")
+        super().validate(value)
+
+
+class YesNoField(forms.Field):
+    YES = {"co", "x", "yes", "1", "true", "dung"}
+    NO = {"", "khong", "no", "0", "false", "sai"}
+
+    def to_python(self, value):
+        key = search_key(value or "")
+        if key in self.YES:
+            return True
+        if key in self.NO:
+            return False
+        raise forms.ValidationError("Ghi “Có” hoặc để trống.")
+
+
+class Sheet:
+    """A sheet of the import workbook. Subclasses set the columns and turn rows into actions."""
+
+    title: ClassVar[str]
+    guidance: ClassVar[str]
+    columns: ClassVar[tuple[Column, ...]]
+    form_class: ClassVar[type[forms.Form]]
+
+    def __init__(self, context: "ImportContext"):
+        self.context = context
+        self.errors: list[RowError] = []
+
+    # Reading -----------------------------------------------------------------
+
+    def column_label(self, name: str) -> str:
+        for index, column in enumerate(self.columns, start=1):
+            if column.name == name:
+                return f"{get_column_letter(index)} “{column.header}”"
+        return name
+
+    def error(self, row: int | None, column: str | None, message: str) -> None:
+        label = self.column_label(column) if column else None
+        self.errors.append(RowError(self.title, row, label, message))
+
+    def read_rows(self, worksheet) -> list[SourceRow]:
+        """Rows of the sheet keyed by column name; headers matched forgiving case and diacritics."""
+        worksheet.reset_dimensions()  # read-only mode trusts the declared size: don't
+        rows = worksheet.iter_rows(values_only=True)
+        header = next(rows, None) or ()
+        wanted = {search_key(c.header.rstrip("*")): c for c in self.columns}
+        positions: dict[str, int] = {}
+        for index, value in enumerate(header):
+            column = wanted.get(search_key(cell_text(value).rstrip("*")))
+            if column is not None:
+                positions[column.name] = index
+        missing = [c for c in self.columns if c.required and c.name not in positions]
+        for column in missing:
+            self.errors.append(RowError(self.title, 1, None, f"Thiếu cột bắt buộc “{column.header}”."))
+        if missing:
+            return []
+        result = []
+        for number, values in enumerate(rows, start=2):
+            cells = {name: values[i] if i < len(values) else None for name, i in positions.items()}
+            texts = {name: cell_text(v) for name, v in cells.items()}
+            if any(texts.values()):
+                result.append(SourceRow(number, texts, cells))
+        return result
+
+    def clean_rows(self, rows: list[SourceRow]) -> list[tuple[SourceRow, dict]]:
+        """Each row through the sheet's form; errors name the row and the column."""
+        valid = []
+        for row in rows:
+            form = self.form_class(data=self.form_data(row))
+            if form.is_valid():
+                valid.append((row, form.cleaned_data))
+                continue
+            for name, messages in form.errors.items():
+                for message in messages:
+                    self.error(row.number, None if name == "__all__" else name, message)
+        return valid
+
+    def form_data(self, row: SourceRow) -> dict[str, Any]:
+        data = dict(row.values)
+        for name, value in row.cells.items():
+            # Real Excel dates go to the form as dates, so no text format can misread them.
+            if isinstance(value, datetime.datetime | datetime.date):
+                data[name] = value.date() if isinstance(value, datetime.datetime) else value
+        return data
+
+    # Planning and writing: subclasses ----------------------------------------
+
+    def plan(self, rows: list[SourceRow]) -> SheetPlan:
+        raise NotImplementedError
+
+    def commit(self, plan: SheetPlan) -> None:
+        raise NotImplementedError
+
+
+class ImportContext:
+    """What the sheets of one workbook share: the user and the units known so far."""
+
+    def __init__(self, user):
+        self.user = user
+        self.planned_unit_codes: set[str] = set()

@@ -1,0 +1,282 @@
+"""Sheet “Đảng viên”: people, matched on the party card number, else on name + birth date + unit."""
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+
+from party.imports.base import Column, LabelChoiceField, RowAction, Sheet, SheetPlan, SourceRow, YesNoField
+from party.models import Gender, Member, Membership, PartyStatus, Unit, transfer_member
+from party.text import clean_name
+
+DATE_FORMATS = ["%d/%m/%Y"]
+FIELDS = ("full_name", "gender", "birth_date", "party_status", "party_card_number", "admitted_on",
+          "confirmed_on", "position", "is_leader")  # fmt: skip
+# Blank optional cells keep what is stored: a partial sheet never erases data.
+KEEP_WHEN_BLANK = ("party_card_number", "admitted_on", "confirmed_on", "position")
+
+
+class MemberRowForm(forms.Form):
+    full_name = forms.CharField(max_length=120)
+    gender = LabelChoiceField(choices=Gender.choices)
+    birth_date = forms.DateField(input_formats=DATE_FORMATS)
+    unit_code = forms.CharField(max_length=30)
+    party_status = LabelChoiceField(
+        choices=PartyStatus.choices,
+        aliases={
+            "Chính thức": "full",
+            "Dự bị": "probationary",
+            "Người lao động": "none",
+            "Quần chúng": "none",
+        },
+    )
+    party_card_number = forms.CharField(max_length=30, required=False)
+    admitted_on = forms.DateField(required=False, input_formats=DATE_FORMATS)
+    confirmed_on = forms.DateField(required=False, input_formats=DATE_FORMATS)
+    position = forms.CharField(max_length=200, required=False)
+    is_leader = YesNoField(required=False)
+
+    def clean_full_name(self):
+        name = clean_name(self.cleaned_data["full_name"])
+        if len(name.split()) < 2:
+            raise forms.ValidationError("Ghi đủ họ và tên (ít nhất hai chữ).")
+        return name
+
+    def clean_unit_code(self):
+        return self.cleaned_data["unit_code"].strip().upper()
+
+    def clean_birth_date(self):
+        born = self.cleaned_data["birth_date"]
+        if born > datetime.date.today() or born.year < 1900:
+            raise forms.ValidationError("Ngày sinh không hợp lý.")
+        return born
+
+    def clean(self):
+        data = super().clean()
+        admitted, confirmed = data.get("admitted_on"), data.get("confirmed_on")
+        if admitted and confirmed and confirmed < admitted:
+            self.add_error("confirmed_on", "Ngày chính thức không thể trước ngày vào Đảng.")
+        if data.get("party_status") == PartyStatus.NONE and data.get("party_card_number"):
+            self.add_error("party_card_number", "Người lao động chưa vào Đảng không có số thẻ đảng viên.")
+        return data
+
+
+class MemberSheet(Sheet):
+    title = "Đảng viên"
+    guidance = (
+        "Mỗi dòng là một đảng viên hoặc người lao động. Người đã có được nhận ra theo số thẻ đảng viên; "
+        "nếu không có số thẻ thì theo họ tên + ngày sinh + đơn vị. Ô để trống ở cột không bắt buộc thì "
+        "giữ nguyên dữ liệu đang có. Người có số thẻ mà mã đơn vị khác đơn vị hiện tại sẽ được chuyển "
+        "sinh hoạt sang đơn vị mới từ ngày nhập."
+    )
+    columns = (
+        Column(
+            "Họ và tên*",
+            "full_name",
+            True,
+            "Họ, tên đệm và tên.",
+            ("Nguyễn Văn An", "Trần Thị Bích Ngọc"),
+            width=26,
+        ),
+        Column("Giới tính*", "gender", True, "Nam hoặc Nữ.", ("Nam", "Nữ"), width=10),
+        Column(
+            "Ngày sinh*",
+            "birth_date",
+            True,
+            "dd/mm/yyyy.",
+            (datetime.date(1980, 5, 4), datetime.date(1992, 11, 23)),
+            width=12,
+        ),
+        Column(
+            "Mã đơn vị*",
+            "unit_code",
+            True,
+            "Mã đơn vị sinh hoạt (xem trang Đơn vị).",
+            ("CB-VP", "CB-VP"),
+            True,
+            14,
+        ),
+        Column(
+            "Đối tượng*",
+            "party_status",
+            True,
+            "Đảng viên chính thức; Đảng viên dự bị; Người lao động.",
+            ("Đảng viên chính thức", "Người lao động"),
+            width=22,
+        ),
+        Column(
+            "Số thẻ đảng viên",
+            "party_card_number",
+            False,
+            "Duy nhất; để trống nếu chưa có.",
+            ("01234567", ""),
+            True,
+            16,
+        ),
+        Column(
+            "Ngày vào Đảng", "admitted_on", False, "dd/mm/yyyy.", (datetime.date(2005, 3, 2), None), width=14
+        ),
+        Column(
+            "Ngày chính thức",
+            "confirmed_on",
+            False,
+            "dd/mm/yyyy.",
+            (datetime.date(2006, 3, 2), None),
+            width=14,
+        ),
+        Column("Chức vụ", "position", False, "", ("Phó Giám đốc Sở", "Chuyên viên"), width=22),
+        Column(
+            "Cán bộ diện BTV quản lý",
+            "is_leader",
+            False,
+            "Ghi “Có” nếu thuộc diện Ban Thường vụ quản lý.",
+            ("Có", ""),
+            width=12,
+        ),
+    )
+    form_class = MemberRowForm
+
+    def plan(self, rows: list[SourceRow]) -> SheetPlan:
+        plan = SheetPlan(self.title)
+        cleaned = self.clean_rows(rows)
+        unit_codes = {data["unit_code"] for _, data in cleaned}
+        units = {u.code: u for u in Unit.objects.editable_by(self.context.user).filter(code__in=unit_codes)}
+        cards = {data["party_card_number"] for _, data in cleaned if data["party_card_number"]}
+        by_card = {
+            m.party_card_number: m
+            for m in Member.objects.select_related("unit").filter(party_card_number__in=cards)
+        }
+        visible_ids = set(
+            Member.objects.editable_by(self.context.user)
+            .filter(pk__in=[m.pk for m in by_card.values()])
+            .values_list("pk", flat=True)
+        )
+        by_identity: dict[tuple, list[Member]] = {}
+        for member in Member.objects.select_related("unit").filter(unit__in=units.values()):
+            by_identity.setdefault(
+                (member.full_name.lower(), member.birth_date, member.unit.code), []
+            ).append(member)
+
+        seen_cards: dict[str, int] = {}
+        seen_people: dict[tuple, int] = {}
+        for row, data in cleaned:
+            code, card = data["unit_code"], data["party_card_number"]
+            if code not in units and code not in self.context.planned_unit_codes:
+                self.error(
+                    row.number, "unit_code", f"Không tìm thấy đơn vị mã “{code}” trong phạm vi quản lý."
+                )
+                continue
+            identity = (data["full_name"].lower(), data["birth_date"], code)
+            if card:
+                if card in seen_cards:
+                    self.error(
+                        row.number, "party_card_number", f"Số thẻ “{card}” trùng với dòng {seen_cards[card]}."
+                    )
+                    continue
+                seen_cards[card] = row.number
+            elif identity in seen_people:
+                self.error(
+                    row.number,
+                    "full_name",
+                    f"Trùng họ tên, ngày sinh và đơn vị với dòng {seen_people[identity]}.",
+                )
+                continue
+            seen_people.setdefault(identity, row.number)
+
+            member = by_card.get(card) if card else None
+            if member is not None and member.pk not in visible_ids:
+                self.error(
+                    row.number,
+                    "party_card_number",
+                    f"Số thẻ “{card}” đã thuộc về một người ở đơn vị ngoài phạm vi quản lý.",
+                )
+                continue
+            if member is None:
+                candidates = [m for m in by_identity.get(identity, []) if not card or not m.party_card_number]
+                member = candidates[0] if candidates else None
+            if member is None:
+                plan.actions.append(
+                    RowAction(row.number, "create", f"{data['full_name']} ({code})", payload=data)
+                )
+                continue
+            changes = self.diff(member, data)
+            plan.actions.append(
+                RowAction(
+                    row.number,
+                    "update" if changes else "unchanged",
+                    f"{member.full_name} ({member.unit.code})",
+                    changes,
+                    (member, data),
+                )
+            )
+        return plan
+
+    def diff(self, member: Member, data: dict) -> list[str]:
+        changes = []
+        for name in FIELDS:
+            new = data[name]
+            if name in KEEP_WHEN_BLANK and new in ("", None):
+                continue
+            old = getattr(member, name)
+            if (old or None) != (new or None):
+                changes.append(f"{self.column_label(name)}: “{_show(name, old)}” → “{_show(name, new)}”")
+        if member.unit.code != data["unit_code"]:
+            changes.append(f"Chuyển sinh hoạt: {member.unit.code} → {data['unit_code']}")
+        return changes
+
+    def commit(self, plan: SheetPlan) -> None:
+        today, now = datetime.date.today(), timezone.now()
+        units = {
+            u.code: u
+            for u in Unit.objects.filter(
+                code__in={
+                    a.payload[1]["unit_code"] if a.action == "update" else a.payload["unit_code"]
+                    for a in plan.actions
+                    if a.action != "unchanged"
+                }
+            )
+        }
+        new_members = []
+        for action in plan.actions:
+            if action.action != "create":
+                continue
+            data = action.payload
+            member = Member(unit=units[data["unit_code"]], **{name: data[name] for name in FIELDS})
+            member.party_card_number = member.party_card_number or None
+            member.fill_derived_fields()
+            new_members.append(member)
+        Member.objects.bulk_create(new_members, batch_size=1000)
+        Membership.objects.bulk_create(
+            [Membership(member=m, unit=m.unit, started_on=today) for m in new_members], batch_size=1000
+        )
+        changed = []
+        for action in plan.actions:
+            if action.action != "update":
+                continue
+            member, data = action.payload
+            for name in FIELDS:
+                if name in KEEP_WHEN_BLANK and data[name] in ("", None):
+                    continue
+                setattr(member, name, data[name])
+            member.fill_derived_fields()
+            member.updated_at = now
+            changed.append(member)
+            if member.unit.code != data["unit_code"]:
+                transfer_member(member=member, to_unit=units[data["unit_code"]], on=today)
+        Member.objects.bulk_update(
+            changed, [*FIELDS, "search_name", "sort_key", "updated_at"], batch_size=1000
+        )
+
+
+def _show(name: str, value) -> str:
+    if value is None or value == "":
+        return "(trống)"
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    if name == "gender":
+        return Gender(value).label
+    if name == "party_status":
+        return PartyStatus(value).label
+    return str(value)

@@ -1,0 +1,80 @@
+"""Preview and commit a whole workbook: every sheet, all or nothing."""
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from party.imports.base import ImportContext, RowError, Sheet, SheetPlan
+from party.imports.members import MemberSheet
+from party.imports.safety import check_workbook_bytes, open_workbook
+from party.imports.units import UnitSheet
+
+# In dependency order: a sheet may refer to records an earlier sheet creates.
+# Later features append their sheets here.
+SHEETS: list[type[Sheet]] = [UnitSheet, MemberSheet]
+
+
+@dataclass
+class ImportResult:
+    plans: list[SheetPlan] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def has_changes(self) -> bool:
+        return any(p.count("create") or p.count("update") for p in self.plans)
+
+    def as_dict(self) -> dict:
+        return {
+            "sheets": [plan.as_dict() for plan in self.plans],
+            "errors": [error.as_dict() for error in self.errors[:1000]],
+            "error_count": len(self.errors),
+        }
+
+
+def _plan(data: bytes, file_name: str, user) -> tuple[ImportResult, list[tuple[Sheet, SheetPlan]]]:
+    check_workbook_bytes(data, file_name)
+    workbook = open_workbook(data)
+    result, planned = ImportResult(), []
+    try:
+        context = ImportContext(user)
+        known = {sheet_class.title for sheet_class in SHEETS}
+        if not known & set(workbook.sheetnames):
+            titles = ", ".join(f"“{title}”" for title in known)
+            result.errors.append(
+                RowError("(tệp)", None, None, f"Không có trang nào tên {titles}; hãy dùng tệp mẫu.")
+            )
+        for sheet_class in SHEETS:
+            if sheet_class.title not in workbook.sheetnames:
+                continue
+            sheet = sheet_class(context)
+            rows = sheet.read_rows(workbook[sheet_class.title])
+            plan = sheet.plan(rows)
+            result.errors.extend(sheet.errors)
+            result.plans.append(plan)
+            planned.append((sheet, plan))
+    finally:
+        workbook.close()
+    result.errors.sort(
+        key=lambda e: ([s.title for s in SHEETS].index(e.sheet) if e.sheet in known else -1, e.row or 0)
+    )
+    return result, planned
+
+
+def preview_workbook(*, data: bytes, file_name: str, user) -> ImportResult:
+    """What the workbook would create and update, or its errors; writes nothing."""
+    result, _ = _plan(data, file_name, user)
+    return result
+
+
+@transaction.atomic
+def commit_workbook(*, data: bytes, file_name: str, user) -> ImportResult:
+    """Re-read the workbook and write it whole, or nothing if any row is in error."""
+    result, planned = _plan(data, file_name, user)
+    if result.ok:
+        for sheet, plan in planned:
+            sheet.commit(plan)
+    return result

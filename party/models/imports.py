@@ -1,0 +1,31 @@
+"""An uploaded workbook waiting for confirmation, and the record of what it wrote."""
+
+from django.conf import settings
+from django.db import models
+
+
+class ImportBatch(models.Model):
+    """One upload of an .xlsx workbook (lần nhập dữ liệu từ Excel)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Chờ xác nhận"
+        DONE = "done", "Đã ghi"
+        FAILED = "failed", "Có lỗi"
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="người tải lên"
+    )
+    file_name = models.CharField("tên tệp", max_length=255)
+    content = models.BinaryField("nội dung tệp")
+    status = models.CharField("trạng thái", max_length=10, choices=Status.choices, default=Status.PENDING)
+    summary = models.JSONField("tóm tắt", default=dict, blank=True)
+    created_at = models.DateTimeField("tải lên lúc", auto_now_add=True)
+    committed_at = models.DateTimeField("ghi lúc", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "lần nhập Excel"
+        verbose_name_plural = "lần nhập Excel"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.created_at:%d/%m/%Y %H:%M})"

@@ -1,0 +1,184 @@
+"""People of the organization (đảng viên, người lao động) and where they belonged when."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import F, Q
+
+from party.models.units import Unit, subtree_q, user_role_paths
+from party.text import clean_name, name_sort_key, search_key
+
+
+class Gender(models.TextChoices):
+    MALE = "male", "Nam"
+    FEMALE = "female", "Nữ"
+
+
+class PartyStatus(models.TextChoices):
+    FULL = "full", "Đảng viên chính thức"
+    PROBATIONARY = "probationary", "Đảng viên dự bị"
+    NONE = "none", "Người lao động (quần chúng)"
+
+
+class MemberQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "MemberQuerySet":
+        """People whose current unit the user may read."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(subtree_q(user_role_paths(user), field="unit__path"))
+
+    def editable_by(self, user) -> "MemberQuerySet":
+        """People of the units the user may enter data for."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(subtree_q(user_role_paths(user, editing=True), field="unit__path"))
+
+    def in_subtree(self, unit: Unit) -> "MemberQuerySet":
+        return self.filter(unit__path__startswith=unit.path)
+
+    def search(self, text: str) -> "MemberQuerySet":
+        """Every word must appear, ignoring case and diacritics ("nguyen an" finds "Nguyễn Văn An")."""
+        query = self
+        for word in search_key(text).split():
+            query = query.filter(search_name__contains=word)
+        return query
+
+    def party_members(self) -> "MemberQuerySet":
+        return self.exclude(party_status=PartyStatus.NONE)
+
+    def in_name_order(self) -> "MemberQuerySet":
+        return self.order_by("sort_key", "birth_date", "pk")
+
+
+class Member(models.Model):
+    """A party member or employee (đảng viên / người lao động) and their current unit."""
+
+    full_name = models.CharField("họ và tên", max_length=120)
+    gender = models.CharField("giới tính", max_length=10, choices=Gender.choices)
+    birth_date = models.DateField("ngày sinh")
+    party_status = models.CharField(
+        "đối tượng", max_length=20, choices=PartyStatus.choices, default=PartyStatus.FULL
+    )
+    # NULL, not "", when absent: the uniqueness constraint only covers real card numbers.
+    party_card_number = models.CharField(  # noqa: DJ001
+        "số thẻ đảng viên", max_length=30, null=True, blank=True, help_text="Để trống nếu chưa có."
+    )
+    admitted_on = models.DateField("ngày vào Đảng", null=True, blank=True)
+    confirmed_on = models.DateField("ngày chính thức", null=True, blank=True)
+    position = models.CharField("chức vụ", max_length=200, blank=True)
+    is_leader = models.BooleanField(
+        "cán bộ diện BTV quản lý",
+        default=False,
+        help_text="Cán bộ thuộc diện Ban Thường vụ quản lý: bản đăng ký được công khai.",
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="members", verbose_name="đơn vị sinh hoạt"
+    )
+    search_name = models.CharField(max_length=120, editable=False, db_index=True)
+    sort_key = models.CharField(max_length=255, editable=False, db_index=True)
+    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
+    updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
+
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "đảng viên, người lao động"
+        verbose_name_plural = "đảng viên, người lao động"
+        ordering = ["sort_key", "birth_date", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["party_card_number"],
+                condition=Q(party_card_number__isnull=False),
+                name="unique_party_card_number",
+            ),
+            models.CheckConstraint(
+                condition=Q(confirmed_on__isnull=True)
+                | Q(admitted_on__isnull=True)
+                | Q(confirmed_on__gte=F("admitted_on")),
+                name="confirmed_after_admitted",
+            ),
+        ]
+        indexes = [models.Index(fields=["unit", "sort_key"])]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def clean(self) -> None:
+        errors = {}
+        if self.admitted_on and self.confirmed_on and self.confirmed_on < self.admitted_on:
+            errors["confirmed_on"] = "Ngày chính thức không thể trước ngày vào Đảng."
+        if self.party_status == PartyStatus.NONE and self.party_card_number:
+            errors["party_card_number"] = "Người lao động chưa vào Đảng không có số thẻ đảng viên."
+        if self.birth_date and self.birth_date > datetime.date.today():
+            errors["birth_date"] = "Ngày sinh không thể ở tương lai."
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs) -> None:
+        self.fill_derived_fields()
+        creating = self._state.adding
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if creating:
+                Membership.objects.create(member=self, unit=self.unit, started_on=datetime.date.today())
+
+    def fill_derived_fields(self) -> None:
+        """Normalize the name and compute the search and sort keys (also used by bulk inserts)."""
+        self.full_name = clean_name(self.full_name)
+        self.party_card_number = (self.party_card_number or "").strip() or None
+        self.search_name = search_key(self.full_name)
+        self.sort_key = name_sort_key(self.full_name)
+
+
+class Membership(models.Model):
+    """A period a person belonged to a unit; a transfer closes one and opens the next."""
+
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="memberships", verbose_name="người"
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="memberships", verbose_name="đơn vị"
+    )
+    started_on = models.DateField("từ ngày")
+    ended_on = models.DateField("đến ngày", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "quá trình sinh hoạt"
+        verbose_name_plural = "quá trình sinh hoạt"
+        ordering = ["member", "started_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"], condition=Q(ended_on__isnull=True), name="one_open_membership"
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="membership_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        end = self.ended_on.strftime("%d/%m/%Y") if self.ended_on else "nay"
+        return f"{self.unit.short_name}: {self.started_on:%d/%m/%Y} – {end}"
+
+
+@transaction.atomic
+def transfer_member(*, member: Member, to_unit: Unit, on: datetime.date) -> Membership:
+    """Move a person to another unit, closing the current period so past reports stay true."""
+    if to_unit.pk == member.unit_id:
+        raise ValidationError("Người này đã sinh hoạt ở đơn vị đó.")
+    current = member.memberships.filter(ended_on__isnull=True).first()
+    if current is not None:
+        if on < current.started_on:
+            raise ValidationError(
+                f"Ngày chuyển phải từ {current.started_on:%d/%m/%Y} (ngày bắt đầu sinh hoạt hiện tại) trở đi."
+            )
+        current.ended_on = on
+        current.save(update_fields=["ended_on"])
+    member.unit = to_unit
+    Member.objects.filter(pk=member.pk).update(unit=to_unit)
+    return Membership.objects.create(member=member, unit=to_unit, started_on=on)

@@ -1,0 +1,141 @@
+"""The unit tree: committees, cells and mass organizations in one materialized-path tree."""
+
+from collections.abc import Iterable
+
+from django.db import models
+from django.db.models import Q
+from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
+
+from party.text import clean_name, search_key
+
+
+def subtree_q(paths: Iterable[str], field: str = "path") -> Q:
+    """Rows whose tree path lies under any of `paths` (a prefix match on an indexed column)."""
+    query = Q(pk__in=[])
+    for path in paths:
+        query |= Q(**{f"{field}__startswith": path})
+    return query
+
+
+class UnitKind(models.TextChoices):
+    PARTY_COMMITTEE = "committee", "Đảng bộ"
+    GRASSROOTS_COMMITTEE = "grassroots_committee", "Đảng bộ cơ sở"
+    PARTIAL_COMMITTEE = "partial_committee", "Đảng bộ bộ phận"
+    GRASSROOTS_CELL = "grassroots_cell", "Chi bộ cơ sở"
+    CELL = "cell", "Chi bộ trực thuộc"
+    MASS_ORGANIZATION = "mass_organization", "Tổ chức đoàn thể"
+
+    @classmethod
+    def cells(cls) -> list[str]:
+        return [cls.GRASSROOTS_CELL, cls.CELL]
+
+
+class UnitQuerySet(MP_NodeQuerySet):
+    def visible_to(self, user) -> "UnitQuerySet":
+        """Units the user may read: the subtrees of their roles; everything for a superuser."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(subtree_q(user_role_paths(user)))
+
+    def editable_by(self, user) -> "UnitQuerySet":
+        """Units the user may enter data for: secretaries' and staff's subtrees."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(subtree_q(user_role_paths(user, editing=True)))
+
+    def in_subtree(self, unit: "Unit") -> "UnitQuerySet":
+        return self.filter(path__startswith=unit.path)
+
+    def active(self) -> "UnitQuerySet":
+        return self.filter(dissolved_on__isnull=True)
+
+    def search(self, text: str) -> "UnitQuerySet":
+        query = self
+        for word in search_key(text).split():
+            query = query.filter(search_name__contains=word)
+        return query
+
+
+def user_role_paths(user, editing: bool = False) -> list[str]:
+    """Tree paths of the units where the user holds a role, cached on the user object."""
+    from party.models.roles import RoleKind, UnitRole
+
+    cache_name = "_editing_role_paths" if editing else "_role_paths"
+    if not hasattr(user, cache_name):
+        roles = UnitRole.objects.filter(user=user)
+        if editing:
+            roles = roles.filter(role__in=RoleKind.editing())
+        setattr(user, cache_name, list(roles.values_list("unit__path", flat=True)))
+    return getattr(user, cache_name)
+
+
+class UnitManager(MP_NodeManager):
+    def get_queryset(self) -> UnitQuerySet:
+        return UnitQuerySet(self.model, using=self._db).order_by("path")
+
+    def visible_to(self, user) -> UnitQuerySet:
+        return self.get_queryset().visible_to(user)
+
+    def editable_by(self, user) -> UnitQuerySet:
+        return self.get_queryset().editable_by(user)
+
+
+class Unit(MP_Node):
+    """A party organization or mass organization (tổ chức đảng / đoàn thể) in the tree."""
+
+    # 4 characters a level, 255 in all: 63 levels deep, 1.6 million children a level.
+    steplen = 4
+
+    code = models.CharField("mã đơn vị", max_length=30, unique=True)
+    short_name = models.CharField("tên viết tắt", max_length=100)
+    name = models.CharField("tên đầy đủ", max_length=255)
+    kind = models.CharField("loại", max_length=30, choices=UnitKind.choices)
+    sort_order = models.PositiveIntegerField(
+        "thứ tự", default=0, help_text="Thứ tự hiển thị giữa các đơn vị cùng cấp (số nhỏ đứng trước)."
+    )
+    dissolved_on = models.DateField(
+        "ngày giải thể", null=True, blank=True, help_text="Để trống nếu đơn vị đang hoạt động."
+    )
+    search_name = models.CharField(max_length=400, editable=False, db_index=True)
+    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
+    updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
+
+    node_order_by = ["sort_order", "code"]
+
+    objects = UnitManager()
+
+    class Meta:
+        verbose_name = "đơn vị"
+        verbose_name_plural = "đơn vị"
+        ordering = ["path"]
+
+    def __str__(self) -> str:
+        return f"{self.short_name} ({self.code})"
+
+    def save(self, *args, **kwargs) -> None:
+        self.short_name = clean_name(self.short_name)
+        self.name = clean_name(self.name)
+        self.code = self.code.strip().upper()
+        self.search_name = search_key(f"{self.code} {self.short_name} {self.name}")
+        super().save(*args, **kwargs)
+
+    @property
+    def is_active(self) -> bool:
+        return self.dissolved_on is None
+
+    @property
+    def is_cell(self) -> bool:
+        return self.kind in UnitKind.cells()
+
+    @property
+    def parent_path(self) -> str:
+        return self.path[: -self.steplen]
+
+    def ancestors(self) -> UnitQuerySet:
+        """Every unit above this one, root first, in one query."""
+        paths = [self.path[:i] for i in range(self.steplen, len(self.path), self.steplen)]
+        return Unit.objects.filter(path__in=paths)

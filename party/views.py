@@ -1,0 +1,72 @@
+"""Pages of the party app: home, unit page, member page. Every lookup goes through the scope API."""
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from party.access import can_import, get_visible_or_404
+from party.forms import MemberListForm, UnitFilterForm
+from party.models import Member, Unit
+from party.stats import member_counts
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """The units the user may see, as an indented tree, with member counts."""
+    form = UnitFilterForm(request.GET or None)
+    units = form.filter(Unit.objects.visible_to(request.user))
+    page = Paginator(units, 50).get_page(request.GET.get("page"))
+    counts = member_counts(page.object_list)
+    own_units = request.user.unit_roles.select_related("unit").order_by("unit__path")
+    base_depth = min((u.depth for u in page.object_list), default=1)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "party/home.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": [(unit, counts[unit.pk], min(unit.depth - base_depth, 8)) for unit in page.object_list],
+            "own_roles": own_units,
+            "can_import": can_import(request.user),
+            "query": query.urlencode(),
+        },
+    )
+
+
+def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A unit, its sub-units and its members (of the whole subtree), searchable and sortable."""
+    unit = get_visible_or_404(Unit, request.user, pk=pk)
+    visible = Unit.objects.visible_to(request.user)
+    ancestors = list(visible.filter(pk__in=unit.ancestors().values("pk")))
+    children = list(visible.filter(path__startswith=unit.path, depth=unit.depth + 1))
+    counts = member_counts([unit, *children])
+    form = MemberListForm(request.GET or None)
+    members = form.apply(Member.objects.in_subtree(unit).select_related("unit"))
+    page = Paginator(members, form.page_size).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    sort_query = request.GET.copy()
+    for key in ("page", "sort"):
+        sort_query.pop(key, None)
+    return render(
+        request,
+        "party/unit_detail.html",
+        {
+            "unit": unit,
+            "ancestors": ancestors,
+            "children": [(child, counts[child.pk]) for child in children],
+            "counts": counts[unit.pk],
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "sort_query": sort_query.urlencode(),
+            "sort": form.current_sort,
+        },
+    )
+
+
+def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    member = get_visible_or_404(Member, request.user, pk=pk)
+    memberships = member.memberships.select_related("unit").order_by("-started_on", "-pk")
+    return render(request, "party/member_detail.html", {"member": member, "memberships": memberships})

@@ -1,0 +1,89 @@
+"""Excel import pages: template download, upload and preview, confirmation."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from party.access import can_import
+from party.forms import ImportUploadForm
+from party.imports import commit_workbook, preview_workbook
+from party.imports.template import build_template
+from party.models import ImportBatch
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _require_importer(request: HttpRequest) -> None:
+    if not can_import(request.user):
+        raise PermissionDenied("Chỉ cán bộ đảng ủy được nhập dữ liệu từ Excel.")
+
+
+def _own_batch(request: HttpRequest, pk: int) -> ImportBatch:
+    batches = (
+        ImportBatch.objects.all()
+        if request.user.is_superuser
+        else ImportBatch.objects.filter(uploaded_by=request.user)
+    )
+    return get_object_or_404(batches, pk=pk)
+
+
+def import_template(request: HttpRequest) -> HttpResponse:
+    _require_importer(request)
+    response = HttpResponse(build_template(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="mau-nhap-du-lieu.xlsx"'
+    return response
+
+
+def import_upload(request: HttpRequest) -> HttpResponse:
+    _require_importer(request)
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read(upload.size + 1) if upload.size is not None else upload.read()
+        try:
+            result = preview_workbook(data=data, file_name=upload.name, user=request.user)
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            batch = ImportBatch.objects.create(
+                uploaded_by=request.user,
+                file_name=upload.name[:255],
+                content=data,
+                status=ImportBatch.Status.PENDING if result.ok else ImportBatch.Status.FAILED,
+                summary=result.as_dict(),
+            )
+            return redirect("import_preview", pk=batch.pk)
+    recent = ImportBatch.objects.filter(uploaded_by=request.user).defer("content")[:10]
+    return render(request, "party/import_form.html", {"form": form, "recent": recent})
+
+
+def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_importer(request)
+    batch = _own_batch(request, pk)
+    return render(request, "party/import_preview.html", {"batch": batch, "summary": batch.summary})
+
+
+@require_POST
+def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_importer(request)
+    batch = _own_batch(request, pk)
+    if batch.status != ImportBatch.Status.PENDING:
+        messages.warning(request, "Lần nhập này đã được xử lý; không ghi lại lần nữa.")
+        return redirect("import_preview", pk=batch.pk)
+    try:
+        result = commit_workbook(data=bytes(batch.content), file_name=batch.file_name, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("import_preview", pk=batch.pk)
+    batch.summary = result.as_dict()
+    if result.ok:
+        batch.status, batch.committed_at = ImportBatch.Status.DONE, timezone.now()
+        messages.success(request, "Đã ghi dữ liệu từ tệp Excel.")
+    else:
+        batch.status = ImportBatch.Status.FAILED
+        messages.error(request, "Dữ liệu đã thay đổi từ lúc xem trước và tệp nay có lỗi; không ghi gì.")
+    batch.save(update_fields=["summary", "status", "committed_at"])
+    return redirect("import_preview", pk=batch.pk)

@@ -1,0 +1,1 @@
+"""The reports app has no tables: it reads the other apps through query functions."""
