@@ -31,7 +31,8 @@ class UnitSheet(Sheet):
     guidance = (
         "Mỗi dòng là một tổ chức đảng hoặc tổ chức đoàn thể. Mã đơn vị là duy nhất: dòng có mã đã có "
         "sẽ cập nhật đơn vị đó, mã mới sẽ tạo đơn vị mới dưới đơn vị cấp trên. Đơn vị cấp trên phải "
-        "có sẵn hoặc nằm trong cùng trang này. Muốn chuyển đơn vị sang đơn vị cấp trên khác, dùng trang quản trị."
+        "có sẵn hoặc nằm trong cùng trang này. Muốn chuyển đơn vị sang đơn vị cấp trên khác, "
+        "dùng trang quản trị."
     )
     columns = (
         Column("Mã đơn vị*", "code", True, "Mã duy nhất, ví dụ CB01.", ("DB-SXD", "CB-VP"), True, 14),

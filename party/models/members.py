@@ -108,6 +108,14 @@ class Member(models.Model):
     def __str__(self) -> str:
         return self.full_name
 
+    def save(self, *args, **kwargs) -> None:
+        self.fill_derived_fields()
+        creating = self._state.adding
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if creating:
+                Membership.objects.create(member=self, unit=self.unit, started_on=datetime.date.today())
+
     def clean(self) -> None:
         errors = {}
         if self.admitted_on and self.confirmed_on and self.confirmed_on < self.admitted_on:
@@ -118,14 +126,6 @@ class Member(models.Model):
             errors["birth_date"] = "Ngày sinh không thể ở tương lai."
         if errors:
             raise ValidationError(errors)
-
-    def save(self, *args, **kwargs) -> None:
-        self.fill_derived_fields()
-        creating = self._state.adding
-        with transaction.atomic():
-            super().save(*args, **kwargs)
-            if creating:
-                Membership.objects.create(member=self, unit=self.unit, started_on=datetime.date.today())
 
     def fill_derived_fields(self) -> None:
         """Normalize the name and compute the search and sort keys (also used by bulk inserts)."""
