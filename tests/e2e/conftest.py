@@ -1,0 +1,66 @@
+"""Browser tests: Playwright driving Debian's chromium against pytest-django's live server.
+
+Later features add their flows as tests in this folder and reuse `page` and `logged_in`.
+"""
+
+import os
+import shutil
+
+import pytest
+
+from tests.conftest import PASSWORD
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+# Playwright's sync API runs an event loop in the test thread; the ORM calls made by
+# the tests themselves are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def chromium_available() -> bool:
+    return os.path.exists(CHROMIUM) or shutil.which(CHROMIUM) is not None
+
+
+def pytest_collection_modifyitems(config, items):
+    here = os.path.dirname(__file__)
+    ours = [item for item in items if str(item.fspath).startswith(here)]
+    for item in ours:
+        item.add_marker(pytest.mark.browser)
+    if ours and not chromium_available():
+        if os.environ.get("CI") == "true":
+            raise pytest.UsageError(f"CI=true but no chromium at {CHROMIUM}: .ci/run must install it.")
+        skip = pytest.mark.skip(reason=f"NOTICE: no chromium at {CHROMIUM}; browser tests skipped")
+        for item in ours:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
+                 "--no-first-run", "--disable-component-update", "--disable-sync"],  # fmt: skip
+    }
+
+
+@pytest.fixture
+def csp_violations(page):
+    """Console messages about the Content-Security-Policy; a test asserts the list stays empty."""
+    seen: list[str] = []
+    page.on("console", lambda msg: seen.append(msg.text) if "Content Security Policy" in msg.text else None)
+    return seen
+
+
+@pytest.fixture
+def logged_in(page, live_server):
+    """Log a persona in through the real login form and return the page."""
+
+    def _login(user):
+        page.goto(f"{live_server.url}/login/")
+        page.get_by_label("Tên đăng nhập").fill(user.username)
+        page.get_by_label("Mật khẩu").fill(PASSWORD)
+        page.get_by_role("button", name="Đăng nhập").click()
+        page.wait_for_url(f"{live_server.url}/")
+        return page
+
+    return _login
