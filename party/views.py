@@ -41,7 +41,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ancestors = list(visible.filter(pk__in=unit.ancestors().values("pk")))
     children = list(visible.filter(path__startswith=unit.path, depth=unit.depth + 1))
     counts = member_counts([unit, *children])
-    form = MemberListForm(request.GET or None)
+    form = MemberListForm({"per_page": 50, **request.GET.dict()})
     members = form.apply(Member.objects.in_subtree(unit).select_related("unit"))
     page = Paginator(members, form.page_size).get_page(request.GET.get("page"))
     query = request.GET.copy()
