@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q
 
-from party.models.units import Unit, subtree_q, user_role_paths
+from party.models.units import Unit, scope_filter
 from party.text import clean_name, name_sort_key, search_key
 
 
@@ -24,19 +24,11 @@ class PartyStatus(models.TextChoices):
 class MemberQuerySet(models.QuerySet):
     def visible_to(self, user) -> "MemberQuerySet":
         """People whose current unit the user may read."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser:
-            return self
-        return self.filter(subtree_q(user_role_paths(user), field="unit__path"))
+        return scope_filter(self, user, "unit__path")
 
     def editable_by(self, user) -> "MemberQuerySet":
         """People of the units the user may enter data for."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser:
-            return self
-        return self.filter(subtree_q(user_role_paths(user, editing=True), field="unit__path"))
+        return scope_filter(self, user, "unit__path", editing=True)
 
     def in_subtree(self, unit: Unit) -> "MemberQuerySet":
         return self.filter(unit__path__startswith=unit.path)

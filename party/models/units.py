@@ -17,6 +17,19 @@ def subtree_q(paths: Iterable[str], field: str = "path") -> Q:
     return query
 
 
+def scope_filter(queryset: models.QuerySet, user, field: str, editing: bool = False) -> models.QuerySet:
+    """Rows whose unit (reached through `field`, a tree path) lies in the user's scope.
+
+    Reading scope covers every role; editing scope only secretaries and staff.
+    Superusers see everything; anonymous and inactive users nothing.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    return queryset.filter(subtree_q(user_role_paths(user, editing=editing), field=field))
+
+
 class UnitKind(models.TextChoices):
     PARTY_COMMITTEE = "committee", "Đảng bộ"
     GRASSROOTS_COMMITTEE = "grassroots_committee", "Đảng bộ cơ sở"
@@ -33,19 +46,11 @@ class UnitKind(models.TextChoices):
 class UnitQuerySet(MP_NodeQuerySet):
     def visible_to(self, user) -> "UnitQuerySet":
         """Units the user may read: the subtrees of their roles; everything for a superuser."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser:
-            return self
-        return self.filter(subtree_q(user_role_paths(user)))
+        return scope_filter(self, user, "path")
 
     def editable_by(self, user) -> "UnitQuerySet":
         """Units the user may enter data for: secretaries' and staff's subtrees."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser:
-            return self
-        return self.filter(subtree_q(user_role_paths(user, editing=True)))
+        return scope_filter(self, user, "path", editing=True)
 
     def in_subtree(self, unit: "Unit") -> "UnitQuerySet":
         return self.filter(path__startswith=unit.path)
