@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q
 
-from party.models.units import Unit, scope_filter
+from party.models.units import Unit, scope_filter, words_q
 from party.text import clean_name, name_sort_key, search_key
 
 
@@ -34,11 +34,18 @@ class MemberQuerySet(models.QuerySet):
         return self.filter(unit__path__startswith=unit.path)
 
     def search(self, text: str) -> "MemberQuerySet":
-        """Every word must appear, ignoring case and diacritics ("nguyen an" finds "Nguyễn Văn An")."""
-        query = self
-        for word in search_key(text).split():
-            query = query.filter(search_name__contains=word)
-        return query
+        """Every word must start a word of the name, ignoring case and diacritics.
+
+        "nguyen an" finds "Nguyễn Văn An" and "Nguyễn Thị Anh", not "Nguyễn Văn Bình".
+        """
+        return self.filter(words_q(text))
+
+    def belonging_in_year(self, unit: Unit, year: int) -> "MemberQuerySet":
+        """People who were members of this unit at some time during the year (history-true)."""
+        periods = Membership.objects.filter(unit=unit, started_on__lte=datetime.date(year, 12, 31)).filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gte=datetime.date(year, 1, 1))
+        )
+        return self.filter(pk__in=periods.values("member_id"))
 
     def party_members(self) -> "MemberQuerySet":
         return self.exclude(party_status=PartyStatus.NONE)

@@ -17,6 +17,17 @@ def subtree_q(paths: Iterable[str], field: str = "path") -> Q:
     return query
 
 
+def words_q(text: str, field: str = "search_name") -> Q:
+    """Every word of `text` starts a word of `field` (a search key), ignoring case and diacritics.
+
+    A word must start a word, not just appear inside one: "an" is in almost every "van".
+    """
+    query = Q()
+    for word in search_key(text).split():
+        query &= Q(**{f"{field}__startswith": word}) | Q(**{f"{field}__contains": f" {word}"})
+    return query
+
+
 def scope_filter(queryset: models.QuerySet, user, field: str, editing: bool = False) -> models.QuerySet:
     """Rows whose unit (reached through `field`, a tree path) lies in the user's scope.
 
@@ -59,10 +70,8 @@ class UnitQuerySet(MP_NodeQuerySet):
         return self.filter(dissolved_on__isnull=True)
 
     def search(self, text: str) -> "UnitQuerySet":
-        query = self
-        for word in search_key(text).split():
-            query = query.filter(search_name__contains=word)
-        return query
+        """Units whose code or names have words starting with each word of `text`."""
+        return self.filter(words_q(text))
 
 
 def user_role_paths(user, editing: bool = False) -> list[str]:
@@ -76,6 +85,20 @@ def user_role_paths(user, editing: bool = False) -> list[str]:
             roles = roles.filter(role__in=RoleKind.editing())
         setattr(user, cache_name, list(roles.values_list("unit__path", flat=True)))
     return getattr(user, cache_name)
+
+
+def is_staff_for(user, unit: "Unit") -> bool:
+    """Committee staff of this unit or of a unit above it (or a superuser)."""
+    from party.models.roles import RoleKind
+
+    if user.is_superuser:
+        return True
+    if not user.is_authenticated:
+        return False
+    if not hasattr(user, "_staff_role_paths"):
+        roles = user.unit_roles.filter(role=RoleKind.STAFF)
+        user._staff_role_paths = list(roles.values_list("unit__path", flat=True))
+    return any(unit.path.startswith(path) for path in user._staff_role_paths)
 
 
 class UnitManager(MP_NodeManager):

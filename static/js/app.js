@@ -19,3 +19,50 @@ document.addEventListener("submit", (event) => {
   form.dataset.submitted = "1";
   form.querySelectorAll("button[type=submit]").forEach((b) => b.setAttribute("aria-disabled", "true"));
 });
+
+// Deed rows: add from the formset's <template>, remove by ticking DELETE and hiding the row.
+function renumberRows(container) {
+  let n = 0;
+  container.querySelectorAll("[data-row]:not([hidden]) [data-row-number]").forEach((span) => {
+    n += 1;
+    span.textContent = String(n);
+  });
+}
+
+document.addEventListener("click", (event) => {
+  const add = event.target.closest("[data-add-row]");
+  if (add) {
+    const prefix = add.dataset.addRow;
+    const total = document.getElementById(`id_${prefix}-TOTAL_FORMS`);
+    const template = document.getElementById(`${prefix}-empty`);
+    const container = document.querySelector(`[data-formset="${prefix}"]`);
+    const index = Number(total.value);
+    const wrapper = document.createElement("div");
+    wrapper.innerHTML = template.innerHTML.replace(/__prefix__/g, String(index));
+    const row = wrapper.firstElementChild;
+    container.appendChild(row);
+    total.value = String(index + 1);
+    renumberRows(container);
+    const first = row.querySelector("textarea, input:not([type=hidden]), select");
+    if (first) first.focus();
+    return;
+  }
+  const remove = event.target.closest("[data-remove-row]");
+  if (remove) {
+    const row = remove.closest("[data-row]");
+    const container = row.parentElement;
+    const box = row.querySelector("input[type=checkbox][name$='-DELETE']");
+    if (box) box.checked = true;
+    row.hidden = true;
+    renumberRows(container);
+    const next = container.querySelector("[data-row]:not([hidden]) textarea");
+    const addButton = document.querySelector(`[data-add-row="${container.dataset.formset}"]`);
+    (next || addButton)?.focus();
+  }
+});
+
+// Year switchers navigate to the same page for the chosen year.
+document.addEventListener("change", (event) => {
+  const select = event.target.closest("[data-year-url]");
+  if (select) window.location.assign(select.dataset.yearUrl.replace("1111", select.value));
+});

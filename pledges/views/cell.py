@@ -1,0 +1,97 @@
+"""The cell's year page ("Chi bộ của tôi — năm 2026") and the cell's plan."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from party.access import get_visible_or_404
+from party.models import Member, RoleKind, Unit
+from pledges.forms import PlanForm, plan_deed_formset
+from pledges.models import Plan, Pledge, PledgeStatus
+from pledges.services import StaleEdit, save_with_deeds
+from pledges.years import check_year, current_year, year_choices
+
+
+def my_cell(request: HttpRequest) -> HttpResponse:
+    """The secretary's own cell for the current year; others go to the unit list."""
+    role = request.user.unit_roles.filter(role=RoleKind.SECRETARY).order_by("unit__path").first()
+    role = role or request.user.unit_roles.order_by("unit__path").first()
+    if role is None:
+        return redirect("home")
+    return redirect("cell_year", unit_pk=role.unit_id, year=current_year())
+
+
+def cell_year(request: HttpRequest, unit_pk: int, year: int) -> HttpResponse:
+    """Every person of the unit in the year with the state of their registration."""
+    check_year(year)
+    unit = get_visible_or_404(Unit, request.user, pk=unit_pk)
+    members = list(Member.objects.belonging_in_year(unit, year).in_name_order())
+    pledges = {
+        p.member_id: p
+        for p in Pledge.objects.filter(year=year, member__in=[m.pk for m in members])
+        .select_related("rating")
+        .annotate(deed_count=Count("deeds"))
+    }
+    rows = [(member, pledges.get(member.pk)) for member in members]
+    registered = sum(1 for _, p in rows if p)
+    evaluated = sum(1 for _, p in rows if p and p.status == PledgeStatus.EVALUATED)
+    return render(
+        request,
+        "pledges/cell_year.html",
+        {
+            "unit": unit,
+            "year": year,
+            "years": year_choices(),
+            "rows": rows,
+            "plan": Plan.objects.filter(unit=unit, year=year).annotate(deed_count=Count("deeds")).first(),
+            "total": len(rows),
+            "registered": registered,
+            "evaluated": evaluated,
+            "share": round(100 * registered / len(rows)) if rows else 0,
+            "can_edit": Unit.objects.editable_by(request.user).filter(pk=unit.pk).exists(),
+        },
+    )
+
+
+def plan_edit(request: HttpRequest, unit_pk: int, year: int) -> HttpResponse:
+    """A cell's or mass organization's plan for the year, with its deeds."""
+    check_year(year)
+    unit = get_visible_or_404(Unit, request.user, pk=unit_pk)
+    can_edit = Unit.objects.editable_by(request.user).filter(pk=unit.pk).exists()
+    plan = Plan.objects.filter(unit=unit, year=year).first()
+    instance = plan or Plan(unit=unit, year=year, title=f"Kế hoạch thực hiện Chỉ thị 05-CT/TW năm {year}")
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied("Anh/chị chỉ được xem kế hoạch này.")
+        form = PlanForm(request.POST, instance=instance)
+        formset = plan_deed_formset()(request.POST, instance=instance, prefix="deeds")
+        if form.is_valid() and formset.is_valid():
+            try:
+                save_with_deeds(
+                    form=form, formset=formset, duplicate_of=Plan.objects.filter(unit=unit, year=year)
+                )
+            except StaleEdit:
+                form.add_error(
+                    None,
+                    "Kế hoạch vừa được người khác lưu nên chưa lưu được; nội dung đã nhập vẫn còn dưới đây.",
+                )
+            else:
+                messages.success(request, f"Đã lưu kế hoạch năm {year} của {unit.short_name}.")
+                return redirect("cell_year", unit_pk=unit.pk, year=year)
+    else:
+        form = PlanForm(instance=instance)
+        formset = plan_deed_formset(extra=0 if plan else 3)(instance=instance, prefix="deeds")
+    return render(
+        request,
+        "pledges/plan_form.html",
+        {
+            "unit": unit,
+            "year": year,
+            "plan": plan,
+            "form": form,
+            "formset": formset,
+            "read_only": not can_edit,
+        },
+    )

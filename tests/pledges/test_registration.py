@@ -1,0 +1,169 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from pledges.models import Pledge, PledgeStatus
+from tests.pledges.helpers import deed_post
+
+YEAR = 2026
+
+
+def edit_url(member, year=YEAR):
+    return reverse("pledge_edit", args=[member.pk, year])
+
+
+THREE_DEEDS = [
+    {"content": "Đi làm đúng giờ", "target": "100% ngày công", "deadline": "2026-12-31"},
+    {"content": "Tiết kiệm điện", "target": "Giảm 10%", "deadline": ""},
+    {"content": "Giúp đỡ đồng nghiệp", "target": "", "deadline": ""},
+]
+
+
+def test_secretary_registers_a_member_with_three_deeds(login, secretary_a, people, tree):
+    client = login(secretary_a)
+    assert client.get(edit_url(people["an"])).status_code == 200
+    response = client.post(edit_url(people["an"]), deed_post(THREE_DEEDS, commitment="Cam kết", version="0"))
+    assert response.status_code == 302
+    pledge = Pledge.objects.get(member=people["an"], year=YEAR)
+    assert pledge.unit == tree["cell_a"]
+    assert [d.content for d in pledge.deeds.all()] == [d["content"] for d in THREE_DEEDS]
+    assert pledge.history.count() == 1
+    page = client.get(reverse("cell_year", args=[tree["cell_a"].pk, YEAR])).content.decode()
+    assert "Đã đăng ký" in page
+
+
+def test_secretary_cannot_open_other_cells_registration(login, secretary_a, people):
+    client = login(secretary_a)
+    assert client.get(edit_url(people["cuong"])).status_code == 404
+    response = client.post(edit_url(people["cuong"]), deed_post(THREE_DEEDS, version="0"))
+    assert response.status_code == 404
+    assert not Pledge.objects.exists()
+
+
+def test_second_submit_of_a_new_registration_creates_one_record(login, secretary_a, people):
+    client = login(secretary_a)
+    data = deed_post(THREE_DEEDS, commitment="", version="0")
+    assert client.post(edit_url(people["an"]), data).status_code == 302
+    response = client.post(edit_url(people["an"]), data)
+    assert response.status_code == 200
+    assert "vừa được người khác lưu" in response.content.decode()
+    assert Pledge.objects.filter(member=people["an"]).count() == 1
+
+
+def test_later_save_on_a_stale_copy_is_refused_and_keeps_typed_text(login, secretary_a, staff, people):
+    client = login(secretary_a)
+    client.post(edit_url(people["an"]), deed_post(THREE_DEEDS[:1], commitment="v1", version="0"))
+    pledge = Pledge.objects.get()
+    deed = pledge.deeds.get()
+    rows = [{"id": str(deed.pk), "content": "Sửa lần A", "target": "", "deadline": ""}]
+    assert (
+        client.post(
+            edit_url(people["an"]), deed_post(rows, initial=1, commitment="A", version="1")
+        ).status_code
+        == 302
+    )
+    response = client.post(
+        edit_url(people["an"]), deed_post(rows, initial=1, commitment="Bản của B", version="1")
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "vừa được người khác lưu" in body and "Bản của B" in body
+    pledge.refresh_from_db()
+    assert pledge.commitment == "A"
+
+
+def test_a_registration_needs_at_least_one_deed(login, secretary_a, people):
+    response = login(secretary_a).post(edit_url(people["an"]), deed_post([], version="0"))
+    assert response.status_code == 200
+    assert "Cần ít nhất một việc làm" in response.content.decode()
+    assert not Pledge.objects.exists()
+
+
+def test_removing_a_deed_row_deletes_only_that_deed(login, secretary_a, people):
+    client = login(secretary_a)
+    client.post(edit_url(people["an"]), deed_post(THREE_DEEDS, version="0"))
+    deeds = list(Pledge.objects.get().deeds.all())
+    rows = [{"id": str(d.pk), "content": d.content, "target": d.target, "deadline": ""} for d in deeds]
+    rows[1]["DELETE"] = True
+    rows.append({"content": "Việc mới", "target": "", "deadline": ""})
+    assert client.post(edit_url(people["an"]), deed_post(rows, initial=3, version="1")).status_code == 302
+    assert [d.content for d in Pledge.objects.get().deeds.all()] == [
+        "Đi làm đúng giờ",
+        "Giúp đỡ đồng nghiệp",
+        "Việc mới",
+    ]
+
+
+def test_copy_from_last_year_prefills_commitment_and_deeds(login, secretary_a, people):
+    client = login(secretary_a)
+    client.post(edit_url(people["an"], 2025), deed_post(THREE_DEEDS, commitment="Năm trước", version="0"))
+    page = client.get(edit_url(people["an"]) + "?copy=1").content.decode()
+    assert "Năm trước" in page and "Tiết kiệm điện" in page
+    assert not Pledge.objects.filter(year=YEAR).exists()
+
+
+@pytest.mark.parametrize("year", [2015, 2099])
+def test_years_outside_the_directive_are_404(login, secretary_a, people, year):
+    assert login(secretary_a).get(edit_url(people["an"], year)).status_code == 404
+
+
+def test_evaluated_registration_is_locked_until_staff_reopen_it(login, client, secretary_a, staff, people):
+    login(secretary_a).post(edit_url(people["an"]), deed_post(THREE_DEEDS, version="0"))
+    pledge = Pledge.objects.get()
+    Pledge.objects.filter(pk=pledge.pk).update(status=PledgeStatus.EVALUATED)
+    page = client.get(edit_url(people["an"])).content.decode()
+    assert "chỉ xem được" in page and "Mở lại để sửa" not in page
+    response = client.post(edit_url(people["an"]), deed_post(THREE_DEEDS[:1], version="1"))
+    assert response.status_code == 403
+    assert client.post(reverse("pledge_reopen", args=[pledge.pk])).status_code == 403
+
+    client.logout()
+    staff_client = login(staff)
+    assert staff_client.get(reverse("pledge_reopen", args=[pledge.pk])).status_code == 405
+    assert staff_client.post(reverse("pledge_reopen", args=[pledge.pk])).status_code == 302
+    pledge.refresh_from_db()
+    assert pledge.status == PledgeStatus.REGISTERED
+    assert pledge.history.first().history_change_reason == "Mở lại để sửa"
+    assert pledge.history.first().history_user == staff
+
+
+def test_cell_year_page_lists_every_member_with_state(login, secretary_a, people, tree):
+    client = login(secretary_a)
+    client.post(edit_url(people["an"]), deed_post(THREE_DEEDS, version="0"))
+    response = client.get(reverse("cell_year", args=[tree["cell_a"].pk, YEAR]))
+    body = response.content.decode()
+    assert "Nguyễn Văn An" in body and "Trần Thị Bình" in body and "Lê Văn Cường" not in body
+    assert response.context["registered"] == 1 and response.context["total"] == 2
+    assert response.context["share"] == 50
+    assert client.get(reverse("cell_year", args=[tree["cell_b"].pk, YEAR])).status_code == 404
+
+
+def test_my_cell_sends_the_secretary_to_her_cell(login, secretary_a, tree):
+    response = login(secretary_a).get(reverse("my_cell"))
+    assert response.status_code == 302
+    assert response.url == reverse("cell_year", args=[tree["cell_a"].pk, datetime.date.today().year])
+
+
+def test_plan_is_entered_with_deeds(login, secretary_a, tree):
+    client = login(secretary_a)
+    url = reverse("plan_edit", args=[tree["cell_a"].pk, YEAR])
+    assert client.get(url).status_code == 200
+    data = deed_post(
+        THREE_DEEDS[:2],
+        title="Kế hoạch 2026",
+        document_number="05-KH/CB",
+        document_date="2026-02-01",
+        version="0",
+    )
+    assert client.post(url, data).status_code == 302
+    plan = tree["cell_a"].plans.get(year=YEAR)
+    assert plan.deeds.count() == 2 and plan.document_number == "05-KH/CB"
+    assert client.get(reverse("plan_edit", args=[tree["cell_b"].pk, YEAR])).status_code == 404
+
+
+def test_viewer_reads_but_cannot_save_a_plan(login, viewer, tree):
+    client = login(viewer)
+    url = reverse("plan_edit", args=[tree["cell_a"].pk, YEAR])
+    assert client.get(url).status_code == 200
+    assert client.post(url, deed_post(THREE_DEEDS, title="x", version="0")).status_code == 403
