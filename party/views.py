@@ -1,5 +1,7 @@
 """Pages of the party app: home, unit page, member page. Every lookup goes through the scope API."""
 
+import datetime
+
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -62,6 +64,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "query": query.urlencode(),
             "sort_query": sort_query.urlencode(),
             "sort": form.current_sort,
+            "current_year": datetime.date.today().year,
         },
     )
 

@@ -5,7 +5,8 @@ from django.forms import inlineformset_factory
 
 from pledges.models import Plan, PlanDeed, Pledge, PledgeDeed
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# Text, not type=date: the browser's date picker shows the OS locale's order (often mm/dd).
+DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "size": 10})
 
 
 class VersionedForm(forms.ModelForm):
