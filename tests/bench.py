@@ -1,0 +1,207 @@
+"""Benchmark figures, one a line (`name value`; names ending in _s are seconds).
+
+Run with `make bench`, i.e. `DJANGO_SETTINGS_MODULE=config.settings_test python -m tests.bench`.
+It builds a throwaway database: a temporary SQLite file, or, when DATABASE_URL points to
+PostgreSQL, a test database next to it (dropped at the end). `--skip-scale` leaves out the
+province-size data (`seed_demo --scale`, about 20 s on SQLite).
+"""
+
+import argparse
+import contextlib
+import datetime
+import io
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+MEMBERS = 5000
+CELLS = 10
+PAGE_SIZES = (50, 200)
+
+
+def use_throwaway_database() -> Path | None:
+    """Point DATABASE_URL at a temporary SQLite file unless it is PostgreSQL (must run before setup)."""
+    if os.environ.get("DATABASE_URL", "").startswith(("postgres", "pgsql")):
+        return None
+    path = Path(tempfile.gettempdir()) / f"lamtheobac-bench-{os.getpid()}.sqlite3"
+    os.environ["DATABASE_URL"] = f"sqlite:///{path}"
+    return path
+
+
+def figure(name: str, value: float | int) -> None:
+    print(f"{name} {value:.2f}" if isinstance(value, float) else f"{name} {value}", flush=True)
+
+
+def timed[T](action: Callable[[], T]) -> tuple[T, float]:
+    started = time.perf_counter()
+    result = action()
+    return result, time.perf_counter() - started
+
+
+def build_workbook(cells: list, today: datetime.date) -> bytes:
+    """A 5,000-row “Đảng viên” sheet, 500 people a cell, with the template's headers."""
+    from openpyxl import Workbook
+
+    from party.demo import card_numbers, random_member
+    from party.imports.members import MemberSheet
+    from party.models import Gender, PartyStatus
+
+    rng = random.Random(5000)
+    cards = card_numbers(rng, MEMBERS, 90_000_000, 100_000_000)  # apart from the demo's numbers
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(MemberSheet.title)
+    sheet.append([column.header for column in MemberSheet.columns])
+    for index in range(MEMBERS):
+        cell = cells[index % len(cells)]
+        member = random_member(rng, cell, today)
+        card = next(cards)
+        values = {
+            "full_name": member.full_name,
+            "gender": Gender(member.gender).label,
+            "birth_date": member.birth_date,
+            "unit_code": cell.code,
+            "party_status": PartyStatus(member.party_status).label,
+            "party_card_number": card if member.party_status == PartyStatus.FULL else None,
+            "admitted_on": member.admitted_on,
+            "confirmed_on": member.confirmed_on,
+            "position": rng.choice(["Chuyên viên", "Nhân viên", None]),
+            "is_leader": "Có" if rng.random() < 0.02 else None,
+        }
+        sheet.append([values[column.name] for column in MemberSheet.columns])
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+def page(client, url: str, params: dict | None = None, runs: int = 3) -> tuple[int, float]:
+    """Queries of one request and the median time of `runs` requests (after a warm-up)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    assert client.get(url, params).status_code == 200
+    times = []
+    for _ in range(runs):
+        with CaptureQueriesContext(connection) as queries:
+            response, seconds = timed(lambda: client.get(url, params))
+        assert response.status_code == 200, response.status_code
+        times.append(seconds)
+    return len(queries), statistics.median(times)
+
+
+def bench_import_and_unit_page(admin) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    from party.imports import commit_workbook, preview_workbook
+    from party.models import Unit, UnitKind
+
+    root = Unit.objects.add_root({"code": "BENCH", "short_name": "Đảng bộ đo", "name": "Đảng bộ đo hiệu năng",
+                                  "kind": UnitKind.GRASSROOTS_COMMITTEE})  # fmt: skip
+    cells = [
+        Unit.objects.add_child(root, {"code": f"BENCH-CB{i:02d}", "short_name": f"Chi bộ {i}",
+                                      "name": f"Chi bộ {i}", "kind": UnitKind.CELL, "sort_order": i})
+        for i in range(1, CELLS + 1)
+    ]  # fmt: skip
+    data = build_workbook(cells, datetime.date.today())
+    arguments = {"data": data, "file_name": "bench.xlsx", "user": admin}
+
+    result, seconds = timed(lambda: preview_workbook(**arguments))
+    if not result.ok or result.plans[-1].count("create") != MEMBERS:
+        sys.exit(f"preview failed: {[str(e) for e in result.errors[:5]]}")
+    figure(f"import_preview_{MEMBERS}_members_s", seconds)
+    result, seconds = timed(lambda: commit_workbook(**arguments))
+    if not result.ok:
+        sys.exit(f"commit failed: {[str(e) for e in result.errors[:5]]}")
+    figure(f"import_commit_{MEMBERS}_members_s", seconds)
+    result, seconds = timed(lambda: preview_workbook(**arguments))
+    figure(f"import_repeat_preview_{MEMBERS}_members_s", seconds)
+    figure("import_repeat_unchanged_rows", result.plans[-1].count("unchanged"))
+    figure("import_repeat_changed_rows", result.plans[-1].count("create") + result.plans[-1].count("update"))
+
+    client = Client()
+    client.force_login(admin)
+    url = reverse("unit_detail", args=[cells[0].pk])
+    size = cells[0].members.count()
+    for per_page in PAGE_SIZES:
+        queries, seconds = page(client, url, {"per_page": per_page})
+        figure(f"unit_page_{size}_members_per_page_{per_page}_queries", queries)
+        figure(f"unit_page_{size}_members_per_page_{per_page}_s", seconds)
+
+
+def bench_scale(admin) -> None:
+    from django.core.management import call_command
+    from django.test import Client
+    from django.urls import reverse
+
+    from party.demo import SCALE_ROOT_CODE
+    from party.models import Member, Unit
+
+    _, seconds = timed(lambda: call_command("seed_demo", "--scale", stdout=io.StringIO()))
+    root = Unit.objects.get(code=SCALE_ROOT_CODE)
+    units = Unit.objects.filter(path__startswith=root.path).count()
+    members = Member.objects.filter(unit__path__startswith=root.path).count()
+    figure(f"seed_scale_{units}_units_{members}_members_s", seconds)
+
+    client = Client()
+    client.force_login(admin)
+    queries, seconds = page(client, reverse("home"))
+    figure("home_page_scale_queries", queries)
+    figure("home_page_scale_s", seconds)
+    district = Unit.objects.get_first_child(root)
+    for name, unit, params in [
+        ("province", root, None),
+        ("district", district, None),
+        ("province_search", root, {"q": "nguyen van an"}),
+    ]:
+        queries, seconds = page(client, reverse("unit_detail", args=[unit.pk]), params)
+        figure(f"unit_page_{name}_queries", queries)
+        figure(f"unit_page_{name}_s", seconds)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--skip-scale", action="store_true", help="leave out seed_demo --scale")
+    options = parser.parse_args()
+
+    sqlite_path = use_throwaway_database()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connections
+    from django.test.utils import setup_databases, teardown_databases
+
+    started = time.perf_counter()
+    old_config = None
+    try:
+        if sqlite_path is None:
+            # A name of its own: never drop the test database of a pytest run going on meanwhile.
+            settings_dict = connections["default"].settings_dict
+            settings_dict["TEST"]["NAME"] = f"test_{settings_dict['NAME']}_bench"
+            old_config = setup_databases(verbosity=0, interactive=False)
+        else:
+            call_command("migrate", verbosity=0)
+        admin = get_user_model().objects.create_superuser(username="bench", password=None, email="")
+        bench_import_and_unit_page(admin)
+        if not options.skip_scale:
+            bench_scale(admin)
+        figure("bench_total_s", time.perf_counter() - started)
+    finally:
+        if old_config is not None:
+            teardown_databases(old_config, verbosity=0)
+        connections.close_all()
+        if sqlite_path is not None:
+            for suffix in ("", "-wal", "-shm"):
+                with contextlib.suppress(FileNotFoundError):
+                    Path(f"{sqlite_path}{suffix}").unlink()
+
+
+if __name__ == "__main__":
+    main()
