@@ -23,7 +23,7 @@ document.addEventListener("submit", (event) => {
 // Deed rows: add from the formset's <template>, remove by ticking DELETE and hiding the row.
 function renumberRows(container) {
   let n = 0;
-  container.querySelectorAll("[data-row]:not([hidden]) [data-row-number]").forEach((span) => {
+  container.querySelectorAll("[data-row]:not(.removed) [data-row-number]").forEach((span) => {
     n += 1;
     span.textContent = String(n);
   });
@@ -47,18 +47,15 @@ document.addEventListener("click", (event) => {
     if (first) first.focus();
     return;
   }
-  const remove = event.target.closest("[data-remove-row]");
-  if (remove) {
-    const row = remove.closest("[data-row]");
-    const container = row.parentElement;
-    const box = row.querySelector("input[type=checkbox][name$='-DELETE']");
-    if (box) box.checked = true;
-    row.hidden = true;
-    renumberRows(container);
-    const next = container.querySelector("[data-row]:not([hidden]) textarea");
-    const addButton = document.querySelector(`[data-add-row="${container.dataset.formset}"]`);
-    (next || addButton)?.focus();
-  }
+});
+
+// Ticking "Bỏ việc làm này" greys the row out (the server deletes it on save); unticking restores it.
+document.addEventListener("change", (event) => {
+  const box = event.target.closest("input[type=checkbox][name$='-DELETE']");
+  if (!box) return;
+  const row = box.closest("[data-row]");
+  row.classList.toggle("removed", box.checked);
+  renumberRows(row.parentElement);
 });
 
 // Year switchers navigate to the same page for the chosen year.

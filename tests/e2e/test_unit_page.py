@@ -2,7 +2,9 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 
-def test_secretary_logs_in_and_searches_her_cell(logged_in, live_server, secretary_a, people, tree, csp_violations):
+def test_secretary_logs_in_and_searches_her_cell(
+    logged_in, live_server, secretary_a, people, tree, csp_violations
+):
     page = logged_in(secretary_a)
     expect(page.get_by_role("heading", name="Các đơn vị")).to_be_visible()
     page.get_by_role("link", name="Chi bộ A").first.click()
