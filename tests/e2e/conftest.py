@@ -46,7 +46,7 @@ def browser_type_launch_args(browser_type_launch_args):
             "--no-first-run",
             "--disable-component-update",
             "--disable-sync",
-        ],  # fmt: skip
+        ],
     }
 
 
