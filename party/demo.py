@@ -25,7 +25,6 @@ from party.models import (
     UnitRole,
     transfer_member,
 )
-from party.text import clean_name, search_key
 
 DEMO_PASSWORD = "demo@2026"
 DEMO_SEED = 2026
@@ -293,16 +292,11 @@ def existing_demo_accounts() -> list[DemoAccount]:
 
 
 def unit_data(code: str, short_name: str, name: str, kind: str, sort_order: int) -> dict:
-    """Fields of a unit for a bulk load: bulk_create skips Unit.save, so do what it does here."""
-    code, short_name, name = code.strip().upper(), clean_name(short_name), clean_name(name)
-    return {
-        "code": code,
-        "short_name": short_name,
-        "name": name,
-        "kind": kind,
-        "sort_order": sort_order,
-        "search_name": search_key(f"{code} {short_name} {name}"),
-    }
+    """Fields of a unit for a bulk load: bulk_create skips Unit.save, so fill what it fills."""
+    unit = Unit(code=code, short_name=short_name, name=name, kind=kind, sort_order=sort_order)
+    unit.fill_derived_fields()
+    fields = ("code", "short_name", "name", "kind", "sort_order", "search_name")
+    return {field: getattr(unit, field) for field in fields}
 
 
 def _node(data: dict, children: list[dict] | None = None) -> dict:

@@ -101,15 +101,9 @@ def is_staff_for(user, unit: "Unit") -> bool:
     return any(unit.path.startswith(path) for path in user._staff_role_paths)
 
 
-class UnitManager(MP_NodeManager):
+class UnitManager(MP_NodeManager.from_queryset(UnitQuerySet)):
     def get_queryset(self) -> UnitQuerySet:
         return UnitQuerySet(self.model, using=self._db).order_by("path")
-
-    def visible_to(self, user) -> UnitQuerySet:
-        return self.get_queryset().visible_to(user)
-
-    def editable_by(self, user) -> UnitQuerySet:
-        return self.get_queryset().editable_by(user)
 
 
 class Unit(MP_Node):
@@ -145,11 +139,15 @@ class Unit(MP_Node):
         return f"{self.short_name} ({self.code})"
 
     def save(self, *args, **kwargs) -> None:
+        self.fill_derived_fields()
+        super().save(*args, **kwargs)
+
+    def fill_derived_fields(self) -> None:
+        """Normalize names and code and compute the search key (also used by bulk loads)."""
         self.short_name = clean_name(self.short_name)
         self.name = clean_name(self.name)
         self.code = self.code.strip().upper()
         self.search_name = search_key(f"{self.code} {self.short_name} {self.name}")
-        super().save(*args, **kwargs)
 
     @property
     def is_active(self) -> bool:
