@@ -39,7 +39,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
 
 def import_upload(request: HttpRequest) -> HttpResponse:
     _require_importer(request)
-    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    form = ImportUploadForm(request.POST, request.FILES) if request.method == "POST" else ImportUploadForm()
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         data = upload.read(upload.size + 1) if upload.size is not None else upload.read()

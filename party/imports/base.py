@@ -125,16 +125,24 @@ class LabelChoiceField(forms.ChoiceField):
 
 
 class YesNoField(forms.Field):
+    """“Có” / “Không”; a blank cell gives `blank` (None: “not given”, so an update keeps the stored value)."""
+
     YES = {"co", "x", "yes", "1", "true", "dung"}
-    NO = {"", "khong", "no", "0", "false", "sai"}
+    NO = {"khong", "no", "0", "false", "sai"}
+
+    def __init__(self, *, blank: bool | None = False, **kwargs):
+        super().__init__(**kwargs)
+        self.blank = blank
 
     def to_python(self, value):
         key = search_key(value or "")
+        if not key:
+            return self.blank
         if key in self.YES:
             return True
         if key in self.NO:
             return False
-        raise forms.ValidationError("Ghi “Có” hoặc để trống.")
+        raise forms.ValidationError("Ghi “Có”, “Không” hoặc để trống.")
 
 
 class Sheet:

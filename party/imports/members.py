@@ -13,7 +13,7 @@ DATE_FORMATS = ["%d/%m/%Y"]
 FIELDS = ("full_name", "gender", "birth_date", "party_status", "party_card_number", "admitted_on",
           "confirmed_on", "position", "is_leader")  # fmt: skip
 # Blank optional cells keep what is stored: a partial sheet never erases data.
-KEEP_WHEN_BLANK = ("party_card_number", "admitted_on", "confirmed_on", "position")
+KEEP_WHEN_BLANK = ("party_card_number", "admitted_on", "confirmed_on", "position", "is_leader")
 
 
 class MemberRowForm(forms.Form):
@@ -34,7 +34,7 @@ class MemberRowForm(forms.Form):
     admitted_on = forms.DateField(required=False, input_formats=DATE_FORMATS)
     confirmed_on = forms.DateField(required=False, input_formats=DATE_FORMATS)
     position = forms.CharField(max_length=200, required=False)
-    is_leader = YesNoField(required=False)
+    is_leader = YesNoField(required=False, blank=None)  # blank: keep the stored flag
 
     def clean_full_name(self):
         name = clean_name(self.cleaned_data["full_name"])
@@ -54,6 +54,11 @@ class MemberRowForm(forms.Form):
     def clean(self):
         data = super().clean()
         admitted, confirmed = data.get("admitted_on"), data.get("confirmed_on")
+        today = datetime.date.today()
+        if admitted and admitted > today:
+            self.add_error("admitted_on", "Ngày vào Đảng không thể ở tương lai.")
+        if confirmed and confirmed > today:
+            self.add_error("confirmed_on", "Ngày chính thức không thể ở tương lai.")
         if admitted and confirmed and confirmed < admitted:
             self.add_error("confirmed_on", "Ngày chính thức không thể trước ngày vào Đảng.")
         if data.get("party_status") == PartyStatus.NONE and data.get("party_card_number"):
@@ -129,7 +134,7 @@ class MemberSheet(Sheet):
             "Cán bộ diện BTV quản lý",
             "is_leader",
             False,
-            "Ghi “Có” nếu thuộc diện Ban Thường vụ quản lý.",
+            "Ghi “Có” nếu thuộc diện Ban Thường vụ quản lý, “Không” để bỏ.",
             ("Có", ""),
             width=12,
         ),
@@ -159,6 +164,7 @@ class MemberSheet(Sheet):
 
         seen_cards: dict[str, int] = {}
         seen_people: dict[tuple, int] = {}
+        seen_members: dict[int, int] = {}  # one person reached by card on a row, by name on another
         for row, data in cleaned:
             code, card = data["unit_code"], data["party_card_number"]
             if code not in units and code not in self.context.planned_unit_codes:
@@ -199,6 +205,12 @@ class MemberSheet(Sheet):
                     RowAction(row.number, "create", f"{data['full_name']} ({code})", payload=data)
                 )
                 continue
+            if member.pk in seen_members:
+                self.error(row.number, "full_name", f"Người này đã có ở dòng {seen_members[member.pk]}.")
+                continue
+            seen_members[member.pk] = row.number
+            if not self.consistent_after_update(row, member, data):
+                continue
             changes = self.diff(member, data)
             plan.actions.append(
                 RowAction(
@@ -210,6 +222,33 @@ class MemberSheet(Sheet):
                 )
             )
         return plan
+
+    def consistent_after_update(self, row: SourceRow, member: Member, data: dict) -> bool:
+        """Blank cells keep stored values: check the person as they will be after the update."""
+
+        def merged(name):
+            return getattr(member, name) if data[name] in ("", None) else data[name]
+
+        admitted, confirmed = merged("admitted_on"), merged("confirmed_on")
+        if admitted and confirmed and confirmed < admitted:
+            column = "confirmed_on" if data["confirmed_on"] else "admitted_on"
+            self.error(
+                row.number,
+                column,
+                f"Ngày chính thức {_show('', confirmed)} không thể trước ngày vào Đảng {_show('', admitted)} "
+                "(ô để trống giữ ngày đang lưu).",
+            )
+            return False
+        card = merged("party_card_number")
+        if data["party_status"] == PartyStatus.NONE and card:
+            self.error(
+                row.number,
+                "party_status",
+                f"Người này đang có số thẻ đảng viên “{card}”; "
+                "người lao động chưa vào Đảng không có số thẻ đảng viên.",
+            )
+            return False
+        return True
 
     def diff(self, member: Member, data: dict) -> list[str]:
         changes = []
@@ -243,6 +282,7 @@ class MemberSheet(Sheet):
             data = action.payload
             member = Member(unit=units[data["unit_code"]], **{name: data[name] for name in FIELDS})
             member.party_card_number = member.party_card_number or None
+            member.is_leader = bool(member.is_leader)
             member.fill_derived_fields()
             new_members.append(member)
         Member.objects.bulk_create(new_members, batch_size=1000)

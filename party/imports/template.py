@@ -35,8 +35,8 @@ def build_template() -> bytes:
     for row in lines:
         guide.append(row)
     guide["A1"].font = Font(bold=True, size=14)
-    for cell in guide["A"]:
-        cell.font = BOLD if cell.row > 1 else cell.font
+    for cell in guide["A"][1:]:  # A1 keeps its title font
+        cell.font = BOLD
     for cell in guide["B"]:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
 

@@ -4,6 +4,7 @@ from django import forms
 
 from party.imports.base import Column, LabelChoiceField, RowAction, Sheet, SheetPlan, SourceRow
 from party.models import Unit, UnitKind
+from party.text import clean_name
 
 DATE_FORMATS = ["%d/%m/%Y"]
 
@@ -16,7 +17,14 @@ class UnitRowForm(forms.Form):
     kind = LabelChoiceField(
         choices=UnitKind.choices, aliases={"Chi bộ": UnitKind.CELL, "Đoàn thể": "mass_organization"}
     )
-    sort_order = forms.IntegerField(min_value=0, required=False)
+    sort_order = forms.IntegerField(
+        min_value=0,
+        required=False,
+        error_messages={  # Django's Vietnamese "Nhập một số tổng thể." is unclear
+            "invalid": "Ghi một số nguyên từ 0 trở lên.",
+            "min_value": "Ghi một số nguyên từ 0 trở lên.",
+        },
+    )
     dissolved_on = forms.DateField(required=False, input_formats=DATE_FORMATS)
 
     def clean_code(self):
@@ -126,7 +134,7 @@ class UnitSheet(Sheet):
                     RowAction(row.number, "create", f"{code} — {data['short_name']}", payload=data)
                 )
                 continue
-            parent = unit.get_parent()
+            parent = Unit.objects.get_parent(unit)
             if (parent.code if parent else "") != parent_code:
                 self.error(
                     row.number,
@@ -152,7 +160,7 @@ class UnitSheet(Sheet):
         for name in ("short_name", "name", "kind", "sort_order", "dissolved_on"):
             old, new = getattr(unit, name), data[name]
             if isinstance(new, str):
-                new = " ".join(new.split())
+                new = clean_name(new)  # as Unit.save() stores it: NFC, single spaces
             if old != new:
                 changes.append(f"{self.column_label(name)}: “{_show(old)}” → “{_show(new)}”")
         return changes
@@ -204,7 +212,7 @@ class UnitSheet(Sheet):
 
 def resort_unit(unit: Unit) -> None:
     """Put a unit back in its place among its siblings after its sort order changed."""
-    siblings = unit.get_siblings().exclude(pk=unit.pk)
+    siblings = Unit.objects.get_siblings(unit).exclude(pk=unit.pk)
     if siblings.exists():
         Unit.objects.move(unit, siblings.first(), "sorted-sibling")
 
