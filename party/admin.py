@@ -30,7 +30,7 @@ class UnitAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk and self.instance.depth > 1:
-            self.fields["parent_code"].initial = self.instance.get_parent().code
+            self.fields["parent_code"].initial = Unit.objects.get_parent(self.instance).code
 
     def clean_parent_code(self):
         code = self.cleaned_data["parent_code"].strip().upper()
@@ -76,7 +76,7 @@ class UnitAdmin(admin.ModelAdmin):
             )
             obj.pk = created.pk
             return
-        old_parent = obj.get_parent(update=True)
+        old_parent = Unit.objects.get_parent(obj, update=True)
         moved = (old_parent.pk if old_parent else None) != (parent.pk if parent else None)
         obj.save()
         if moved or "sort_order" in form.changed_data:
@@ -114,6 +114,20 @@ class MemberAdminForm(forms.ModelForm):
             "full_name", "gender", "birth_date", "position", "is_leader",
             "party_status", "party_card_number", "admitted_on", "confirmed_on", "unit",
         ]  # fmt: skip
+
+    def clean(self):
+        cleaned = super().clean()
+        # transfer_member() refuses a date before the current period; say so here, not with a 500.
+        if self.instance.pk and "unit" in self.changed_data:
+            on = cleaned.get("transfer_date") or datetime.date.today()
+            current = self.instance.memberships.filter(ended_on__isnull=True).first()
+            if current is not None and on < current.started_on:
+                self.add_error(
+                    "transfer_date",
+                    f"Ngày chuyển phải từ {current.started_on:%d/%m/%Y} "
+                    "(ngày bắt đầu sinh hoạt hiện tại) trở đi.",
+                )
+        return cleaned
 
 
 @admin.register(Member)

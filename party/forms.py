@@ -8,20 +8,26 @@ from party.models import UnitKind
 PAGE_SIZES = [25, 50, 100, 200]
 
 
+def valid_values(form: forms.Form) -> dict:
+    """The fields that passed validation: a bad parameter is dropped alone, not the whole query."""
+    if not form.is_bound:
+        return {}
+    form.is_valid()
+    return form.cleaned_data
+
+
 class UnitFilterForm(forms.Form):
     q = forms.CharField(label="Tìm đơn vị", required=False, max_length=100)
     kind = forms.ChoiceField(label="Loại", required=False, choices=[("", "Tất cả loại"), *UnitKind.choices])
     dissolved = forms.BooleanField(label="Gồm cả đơn vị đã giải thể", required=False)
 
     def filter(self, units):
-        if not self.is_valid():
-            return units.active()
-        data = self.cleaned_data
-        if data["q"]:
+        data = valid_values(self)
+        if data.get("q"):
             units = units.search(data["q"])
-        if data["kind"]:
+        if data.get("kind"):
             units = units.filter(kind=data["kind"])
-        if not data["dissolved"]:
+        if not data.get("dissolved"):
             units = units.active()
         return units
 
@@ -46,18 +52,18 @@ class MemberListForm(forms.Form):
     )
 
     def apply(self, members):
-        data = self.cleaned_data if self.is_valid() else {}
+        data = valid_values(self)
         if data.get("q"):
             members = members.search(data["q"])
         return members.order_by(*self.SORTS[data.get("sort") or "name"])
 
     @property
     def page_size(self) -> int:
-        return (self.cleaned_data.get("per_page") if self.is_valid() else None) or 50
+        return valid_values(self).get("per_page") or 50
 
     @property
     def current_sort(self) -> str:
-        return (self.cleaned_data.get("sort") if self.is_valid() else None) or "name"
+        return valid_values(self).get("sort") or "name"
 
 
 class ImportUploadForm(forms.Form):

@@ -94,12 +94,14 @@ class Member(models.Model):
                 fields=["party_card_number"],
                 condition=Q(party_card_number__isnull=False),
                 name="unique_party_card_number",
+                violation_error_message="Số thẻ đảng viên này đã có ở một người khác.",
             ),
             models.CheckConstraint(
                 condition=Q(confirmed_on__isnull=True)
                 | Q(admitted_on__isnull=True)
                 | Q(confirmed_on__gte=F("admitted_on")),
                 name="confirmed_after_admitted",
+                violation_error_message="Ngày chính thức không thể trước ngày vào Đảng.",
             ),
         ]
         indexes = [models.Index(fields=["unit", "sort_key"])]
@@ -152,11 +154,15 @@ class Membership(models.Model):
         ordering = ["member", "started_on", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["member"], condition=Q(ended_on__isnull=True), name="one_open_membership"
+                fields=["member"],
+                condition=Q(ended_on__isnull=True),
+                name="one_open_membership",
+                violation_error_message="Mỗi người chỉ có một quá trình sinh hoạt chưa có “đến ngày”.",
             ),
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
                 name="membership_ends_after_start",
+                violation_error_message="“Đến ngày” không thể trước “từ ngày”.",
             ),
         ]
 
