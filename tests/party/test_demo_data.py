@@ -1,5 +1,6 @@
 """seed_demo: the demo committee, its accounts, --if-empty, and a small --scale run."""
 
+import datetime
 import io
 
 import pytest
@@ -9,6 +10,7 @@ from django.urls import reverse
 
 from party.demo import DEMO_PASSWORD, ROOT_CODE, SCALE_ROOT_CODE
 from party.models import Member, Membership, PartyStatus, Unit, UnitKind
+from pledges.models import Plan, Pledge, PledgeStatus
 
 
 def seed(*args: str) -> str:
@@ -114,6 +116,8 @@ def test_demo_is_deterministic(db):
     first = list(
         Member.objects.order_by("party_card_number", "full_name").values_list("full_name", "birth_date")
     )
+    Pledge.objects.all().delete()
+    Plan.objects.all().delete()
     Membership.objects.all().delete()
     Member.objects.all().delete()
     Unit.objects.all().delete()
@@ -124,8 +128,24 @@ def test_demo_is_deterministic(db):
     assert first == again
 
 
+def test_demo_has_evaluated_past_years_and_a_current_year_in_progress(demo):
+    this_year = datetime.date.today().year
+    current = Pledge.objects.filter(year=this_year)
+    assert 0 < current.count() < Member.objects.count()
+    assert not current.exclude(status=PledgeStatus.REGISTERED).exists()
+    past = Pledge.objects.filter(year=this_year - 1)
+    assert past.filter(status=PledgeStatus.EVALUATED, rating__isnull=False).count() > 0.9 * past.count()
+    assert all(p.deeds.count() == 3 for p in past[:20])
+    assert Plan.objects.filter(year=this_year, unit__kind=UnitKind.MASS_ORGANIZATION).count() == 2
+
+
 def test_small_scale_run_beside_the_demo(demo):
-    output = seed("--scale", "--units", "50", "--members", "2000")
+    output = seed("--scale", "--units", "50", "--members", "2000", "--years", "2")
+    this_year = datetime.date.today().year
+    scale_pledges = Pledge.objects.filter(unit__path__startswith=Unit.objects.get(code=SCALE_ROOT_CODE).path)
+    assert set(scale_pledges.values_list("year", flat=True)) == {this_year - 1, this_year}
+    # Everyone who belonged to a unit last year registered (people admitted this year did not).
+    assert 1800 < scale_pledges.filter(year=this_year - 1).count() <= 2000
     root = Unit.objects.get(code=SCALE_ROOT_CODE)
     subtree = Unit.objects.filter(path__startswith=root.path)
     assert 50 <= subtree.count() <= 120

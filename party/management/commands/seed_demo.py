@@ -1,9 +1,12 @@
 """manage.py seed_demo: demo data for trying the application, or a province for benchmarks."""
 
+import datetime
+
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from party import demo
 from party.models import Unit
+from pledges.demo import build_pledges
 
 
 class Command(BaseCommand):
@@ -29,6 +32,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--units", type=int, default=2000, help="Với --scale: số đơn vị gần đúng.")
         parser.add_argument("--members", type=int, default=100_000, help="Với --scale: số người.")
+        parser.add_argument(
+            "--years",
+            type=int,
+            default=5,
+            help="Với --scale: số năm kế hoạch, đăng ký, đánh giá (0: không tạo).",
+        )
         parser.add_argument("--seed", type=int, default=demo.DEMO_SEED, help="Hạt giống ngẫu nhiên.")
 
     def handle(self, *args, **options) -> None:
@@ -39,7 +48,7 @@ class Command(BaseCommand):
             if options["units"] < 1 or options["members"] < 0:
                 raise CommandError("--units phải từ 1 trở lên và --members không được âm.")
             if not has_units:
-                self.print_accounts(demo.build_demo(seed=options["seed"]))
+                self.build_demo(options["seed"])
             result = demo.build_scale(
                 units=options["units"], members=options["members"], seed=options["seed"]
             )
@@ -48,6 +57,14 @@ class Command(BaseCommand):
                 f"Đã tạo cây cấp tỉnh: {_number(result.units)} đơn vị, {_number(result.members)} người "
                 f"trong {seconds} giây."
             )
+            if options["years"]:
+                root = Unit.objects.get(code=demo.SCALE_ROOT_CODE)
+                this_year = datetime.date.today().year
+                count, took = build_pledges(root, range(this_year - options["years"] + 1, this_year + 1))
+                took_text = f"{took:.1f}".replace(".", ",")
+                self.stdout.write(
+                    f"Đã tạo {_number(count)} bản đăng ký (kèm kế hoạch) trong {took_text} giây."
+                )
             return
         if has_units:
             if options["if_empty"]:
@@ -57,8 +74,17 @@ class Command(BaseCommand):
                 "Cơ sở dữ liệu đã có đơn vị; dữ liệu mẫu chỉ tạo trên cơ sở dữ liệu trống "
                 "(dùng --if-empty để bỏ qua, --scale để thêm cây cấp tỉnh)."
             )
-        self.print_accounts(demo.build_demo(seed=options["seed"]))
+        self.build_demo(options["seed"])
         self.stdout.write(self.style.SUCCESS("Đã tạo dữ liệu mẫu."))
+
+    def build_demo(self, seed: int) -> None:
+        accounts = demo.build_demo(seed=seed)
+        # Two evaluated past years and the current year with about 70 % registered.
+        this_year = datetime.date.today().year
+        build_pledges(
+            Unit.objects.get(code=demo.ROOT_CODE), range(this_year - 2, this_year + 1), registered_share=0.7
+        )
+        self.print_accounts(accounts)
 
     def print_accounts(self, accounts: list[demo.DemoAccount], note: bool = False) -> None:
         if not accounts:

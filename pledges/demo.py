@@ -1,0 +1,133 @@
+"""Demo plans, registrations and evaluations for a subtree, inserted in bulk.
+
+Demo and benchmark data only: bulk inserts leave no edit history, which is right for
+records nobody edited.
+"""
+
+import datetime
+import random
+import time
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from party.models import Membership, Unit, UnitKind
+from pledges.models import NotEvaluatedReason, Plan, PlanDeed, Pledge, PledgeDeed, PledgeStatus, RatingScale
+
+DEEDS = [
+    ("Đi làm đúng giờ, không làm việc riêng trong giờ hành chính", "100% ngày công"),
+    ("Tiết kiệm điện, nước, văn phòng phẩm tại cơ quan", "Giảm 10% so với năm trước"),
+    ("Giải quyết hồ sơ đúng hạn, không để tồn đọng", "100% hồ sơ đúng hạn"),
+    ("Thái độ tận tình, chu đáo khi tiếp công dân, doanh nghiệp", "Không có phản ánh"),
+    ("Tham gia đầy đủ sinh hoạt chi bộ", "12/12 buổi"),
+    ("Giúp đỡ đồng nghiệp mới nâng cao chuyên môn", "1 người"),
+    ("Đọc và làm theo một câu chuyện về tấm gương đạo đức Hồ Chí Minh", "4 chuyên đề"),
+    ("Ủng hộ quỹ vì người nghèo, đền ơn đáp nghĩa", "1 ngày lương"),
+    ("Nói không với tiêu cực, phiền hà", "Không vi phạm"),
+    ("Rèn luyện sức khỏe, tham gia phong trào thể thao", "Mỗi tuần 3 buổi"),
+]
+COMMITMENTS = [
+    "Tôi xin cam kết thực hiện tốt các việc làm đã đăng ký, giữ gìn phẩm chất đạo đức, lối sống.",
+    "Tích cực học tập và làm theo Bác, hoàn thành tốt nhiệm vụ được giao.",
+    "Nêu gương trong công việc và sinh hoạt, chấp hành nghiêm kỷ luật của Đảng.",
+]
+# Share of each level, best first: most people "hoàn thành tốt".
+LEVEL_WEIGHTS = [0.2, 0.65, 0.13, 0.02]
+SCORE_RANGES = [(90, 100), (70, 89), (50, 69), (30, 49)]
+
+
+def build_pledges(
+    root: Unit, years: range, *, seed: int = 5, registered_share: float = 1.0, batch_size: int = 2000
+) -> tuple[int, float]:
+    """Plans for every cell and mass organization, and registrations with three deeds for every
+    person of the subtree; past years evaluated under the rule then in force. Returns (count, seconds).
+    """
+    started = time.monotonic()
+    rng = random.Random(seed)
+    this_year = datetime.date.today().year
+    scales = {year: RatingScale.objects.in_force_for_year(year) for year in years}
+    levels = {
+        year: sorted(s.levels.all(), key=lambda lv: lv.position) if s else [] for year, s in scales.items()
+    }
+    now = timezone.now()
+
+    with transaction.atomic():
+        planning_units = Unit.objects.in_subtree(root).filter(
+            kind__in=[*UnitKind.cells(), UnitKind.MASS_ORGANIZATION]
+        )
+        plans = [
+            Plan(
+                unit_id=unit_id,
+                year=year,
+                title=f"Kế hoạch thực hiện Chỉ thị 05-CT/TW năm {year}",
+                document_number=f"{rng.randint(1, 40)}-KH/CB",
+                document_date=datetime.date(year, 2, rng.randint(1, 28)),
+            )
+            for unit_id in planning_units.values_list("pk", flat=True)
+            for year in years
+        ]
+        Plan.objects.bulk_create(plans, batch_size=batch_size)
+        PlanDeed.objects.bulk_create(
+            [
+                PlanDeed(plan_id=plan.pk, content=content, target=target, position=position)
+                for plan in plans
+                for position, (content, target) in enumerate(rng.sample(DEEDS, 3), start=1)
+            ],
+            batch_size=batch_size,
+        )
+
+        periods: dict[int, list[tuple]] = defaultdict(list)
+        for member_id, unit_id, start, end in Membership.objects.filter(
+            unit__path__startswith=root.path
+        ).values_list("member_id", "unit_id", "started_on", "ended_on"):
+            periods[member_id].append((unit_id, start, end))
+
+        count, pending = 0, []
+        for member_id, spans in periods.items():
+            for year in years:
+                unit_id = _unit_in_year(spans, year)
+                if unit_id is None or (year == this_year and rng.random() > registered_share):
+                    continue
+                pending.append(_pledge(rng, member_id, unit_id, year, levels[year], scales[year], now))
+                if len(pending) >= batch_size:
+                    count += _insert(rng, pending, batch_size)
+                    pending = []
+        count += _insert(rng, pending, batch_size)
+    return count, time.monotonic() - started
+
+
+def _unit_in_year(spans: list[tuple], year: int) -> int | None:
+    """The unit the person belonged to at the end of the year (or when they left during it)."""
+    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    overlapping = [s for s in spans if s[1] <= last and (s[2] is None or s[2] >= first)]
+    return max(overlapping, key=lambda s: s[1])[0] if overlapping else None
+
+
+def _pledge(rng, member_id, unit_id, year, levels, scale, now) -> Pledge:
+    pledge = Pledge(member_id=member_id, unit_id=unit_id, year=year, commitment=rng.choice(COMMITMENTS))
+    if year >= datetime.date.today().year or not levels:
+        return pledge
+    if rng.random() < 0.02:
+        pledge.status, pledge.not_evaluated_reason = PledgeStatus.NOT_EVALUATED, NotEvaluatedReason.SICK_LEAVE
+        return pledge
+    index = rng.choices(range(len(levels)), weights=LEVEL_WEIGHTS[: len(levels)])[0]
+    pledge.status, pledge.rating, pledge.evaluated_at = PledgeStatus.EVALUATED, levels[index], now
+    if scale.uses_score:
+        low, high = SCORE_RANGES[index]
+        pledge.score = Decimal(rng.randint(low, high))
+    return pledge
+
+
+def _insert(rng: random.Random, pledges: list[Pledge], batch_size: int) -> int:
+    Pledge.objects.bulk_create(pledges, batch_size=batch_size)
+    deeds = []
+    for pledge in pledges:
+        for position, (content, target) in enumerate(rng.sample(DEEDS, 3), start=1):
+            done = None if pledge.status != PledgeStatus.EVALUATED else rng.random() < 0.93
+            deeds.append(
+                PledgeDeed(pledge_id=pledge.pk, content=content, target=target, position=position, done=done)
+            )
+    PledgeDeed.objects.bulk_create(deeds, batch_size=batch_size * 3)
+    return len(pledges)
