@@ -52,4 +52,14 @@ def test_secretary_registers_a_member_with_three_deeds_by_keyboard(
     page.get_by_role("button", name="Lưu bản đăng ký").click()
     expect(page.get_by_text("Đã lưu bản đăng ký")).to_be_visible()
     assert pledge.deeds.all()[1].content == "Tiết kiệm điện, nước"
+
+    # Year-end evaluation of the whole cell in one submit.
+    page.get_by_role("link", name="Đánh giá cuối năm").click()
+    page.get_by_label("Đi làm đúng giờ").check()
+    page.get_by_label("Điểm của Nguyễn Văn An", exact=True).fill("92")
+    page.get_by_role("button", name="Lưu đánh giá").click()
+    expect(page.locator("dl.facts")).to_contain_text("Đã đánh giá1")
+    expect(page.get_by_role("row", name="Nguyễn Văn An")).to_contain_text("Hoàn thành xuất sắc nhiệm vụ")
+    pledge.refresh_from_db()
+    assert pledge.status == "evaluated" and pledge.score == 92
     assert csp_violations == []
