@@ -63,3 +63,12 @@ document.addEventListener("change", (event) => {
   const select = event.target.closest("[data-year-url]");
   if (select) window.location.assign(select.dataset.yearUrl.replace("1111", select.value));
 });
+
+// "In" links print the page (a link, not an inline handler, because of the CSP).
+document.addEventListener("click", (event) => {
+  const link = event.target.closest("[data-print]");
+  if (link) {
+    event.preventDefault();
+    window.print();
+  }
+});

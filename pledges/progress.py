@@ -1,0 +1,248 @@
+"""Progress of the pledge cycle over a subtree, in a fixed number of queries.
+
+Each function reads grouped counts keyed by unit id (one query per kind of figure, whatever the
+size of the subtree), then rolls them up the tree in Python by path prefix.
+"""
+
+import datetime
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from party.models import Membership, Unit, UnitKind
+from pledges.models import Plan, Pledge, PledgeStatus
+
+# Units that make a plan of their own each year.
+PLAN_KINDS = (*UnitKind.cells(), UnitKind.MASS_ORGANIZATION)
+UNIT_FIELDS = ("pk", "path", "depth", "code", "short_name", "kind", "dissolved_on")
+
+
+def memberships_in_year(year: int) -> QuerySet:
+    """Membership periods overlapping the year: the rule of `Member.objects.belonging_in_year`."""
+    return Membership.objects.filter(started_on__lte=datetime.date(year, 12, 31)).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=datetime.date(year, 1, 1))
+    )
+
+
+def active_in_year(dissolved_on: datetime.date | None, year: int) -> bool:
+    """Still working at the start of the year (dissolved later, or not at all)."""
+    return dissolved_on is None or dissolved_on > datetime.date(year, 1, 1)
+
+
+@dataclass(slots=True)
+class UnitProgress:
+    """One row of the progress table; figures cover the unit and everything under it."""
+
+    pk: int
+    path: str
+    depth: int
+    code: str
+    short_name: str
+    kind: str
+    dissolved_on: datetime.date | None
+    active: bool
+    has_children: bool = False
+    has_plan: bool = False
+    members: int = 0
+    registered: int = 0
+    evaluated: int = 0
+    not_evaluated: int = 0
+    plan_units: int = 0  # cells and mass organizations expected to have a plan
+    planned: int = 0  # of those, how many have one
+
+    @property
+    def kind_label(self) -> str:
+        return UnitKind(self.kind).label
+
+    @property
+    def is_cell(self) -> bool:
+        return self.kind in UnitKind.cells()
+
+    @property
+    def pending(self) -> int:
+        """Registered but neither evaluated nor marked "chưa đánh giá"."""
+        return self.registered - self.evaluated - self.not_evaluated
+
+    @property
+    def share(self) -> int | None:
+        """Per cent of the people who registered here; None when nobody belongs."""
+        return round(100 * self.registered / self.members) if self.members else None
+
+
+def subtree_progress(unit: Unit, year: int) -> list[UnitProgress]:
+    """Rows of the progress table for `unit`'s subtree in tree order; the first row is `unit`.
+
+    Five queries: the units; distinct people per unit in the year; the units of people who
+    belonged to more than one unit of the subtree that year; registrations per unit and status;
+    the units with a plan.
+    """
+    units = Unit.objects.filter(path__startswith=unit.path).order_by("path").values_list(*UNIT_FIELDS)
+    rows = [UnitProgress(*values, active=active_in_year(values[-1], year)) for values in units]
+    by_pk = {row.pk: row for row in rows}
+    by_path = {row.path: row for row in rows}
+
+    periods = memberships_in_year(year).filter(unit__path__startswith=unit.path)
+    for unit_id, count in (
+        periods.values("unit_id")
+        .annotate(count=Count("member_id", distinct=True))
+        .values_list("unit_id", "count")
+        .order_by()
+    ):
+        by_pk[unit_id].members = count
+    for status_unit_id, status, count in (
+        Pledge.objects.filter(year=year, unit__path__startswith=unit.path)
+        .values("unit_id", "status")
+        .annotate(count=Count("pk"))
+        .values_list("unit_id", "status", "count")
+        .order_by()
+    ):
+        row = by_pk[status_unit_id]
+        row.registered += count
+        if status == PledgeStatus.EVALUATED:
+            row.evaluated += count
+        elif status == PledgeStatus.NOT_EVALUATED:
+            row.not_evaluated += count
+    for plan_unit_id in (
+        Plan.objects.filter(year=year, unit__path__startswith=unit.path)
+        .values_list("unit_id", flat=True)
+        .order_by()
+    ):
+        by_pk[plan_unit_id].has_plan = True
+
+    for row in rows:
+        if row.kind in PLAN_KINDS and row.active:
+            row.plan_units = 1
+            row.planned = int(row.has_plan)
+    # Children come after their parent in path order, so walking backwards adds each finished
+    # subtree into its parent.
+    for row in reversed(rows[1:]):
+        parent = by_path[row.path[: -Unit.steplen]]
+        parent.has_children = True
+        parent.members += row.members
+        parent.registered += row.registered
+        parent.evaluated += row.evaluated
+        parent.not_evaluated += row.not_evaluated
+        parent.plan_units += row.plan_units
+        parent.planned += row.planned
+    _count_movers_once(periods, by_path, unit.depth, year)
+    return [row for row in rows if row.active or row.members or row.registered or row.has_plan]
+
+
+def _count_movers_once(
+    periods: QuerySet, by_path: dict[str, UnitProgress], root_depth: int, year: int
+) -> None:
+    """A person who moved between units of the subtree during the year counts once above them.
+
+    Whoever belonged to two units in a year has a period that ended during it; such periods
+    are few, so only those people's (person, unit path) pairs are read.
+    """
+    ended = periods.filter(ended_on__lte=datetime.date(year, 12, 31)).values("member_id")
+    paths_by_member: dict[int, set[str]] = defaultdict(set)
+    for member_id, path in (
+        periods.filter(member_id__in=ended).values_list("member_id", "unit__path").order_by()
+    ):
+        paths_by_member[member_id].add(path)
+    for paths in paths_by_member.values():
+        if len(paths) < 2:
+            continue
+        prefixes = Counter(
+            path[:end]
+            for path in paths
+            for end in range(root_depth * Unit.steplen, len(path) + 1, Unit.steplen)
+        )
+        for prefix, times in prefixes.items():
+            if times > 1:
+                by_path[prefix].members -= times - 1
+
+
+@dataclass(slots=True)
+class IncompleteUnit:
+    """A cell or mass organization that still lacks its plan, registrations or evaluation."""
+
+    pk: int
+    path: str
+    depth: int
+    code: str
+    short_name: str
+    kind: str
+    dissolved_on: datetime.date | None
+    has_plan: bool = False
+    members: int = 0
+    unregistered: int = 0
+    pending: int = 0
+
+    @property
+    def kind_label(self) -> str:
+        return UnitKind(self.kind).label
+
+    @property
+    def is_cell(self) -> bool:
+        return self.kind in UnitKind.cells()
+
+    @property
+    def is_complete(self) -> bool:
+        return self.has_plan and not self.unregistered and not self.pending
+
+
+def incomplete_units(unit: Unit, year: int) -> list[IncompleteUnit]:
+    """Active cells and mass organizations of the subtree with something still missing, in tree order.
+
+    Cells need a plan, every person registered and every registration evaluated (or marked
+    "chưa đánh giá"); mass organizations only a plan. Four queries: the units; the units with a
+    plan; people per cell, and those with no registration that year (the cell page's view);
+    registrations per cell still waiting for evaluation.
+    """
+    units = (
+        Unit.objects.filter(path__startswith=unit.path, kind__in=PLAN_KINDS)
+        .filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=datetime.date(year, 1, 1)))
+        .order_by("path")
+        .values_list(*UNIT_FIELDS)
+    )
+    rows = {values[0]: IncompleteUnit(*values) for values in units}
+    cells = Q(unit__path__startswith=unit.path, unit__kind__in=UnitKind.cells())
+    plans = Plan.objects.filter(year=year, unit__path__startswith=unit.path, unit__kind__in=PLAN_KINDS)
+    for plan_unit_id in plans.values_list("unit_id", flat=True).order_by():
+        if plan_unit_id in rows:
+            rows[plan_unit_id].has_plan = True
+
+    has_pledge = Exists(Pledge.objects.filter(member_id=OuterRef("member_id"), year=year))
+    people = (
+        memberships_in_year(year)
+        .filter(cells)
+        .annotate(has_pledge=has_pledge)
+        .values("unit_id")
+        .annotate(
+            members=Count("member_id", distinct=True),
+            unregistered=Count("member_id", distinct=True, filter=Q(has_pledge=False)),
+        )
+        .values_list("unit_id", "members", "unregistered")
+        .order_by()
+    )
+    for unit_id, members, unregistered in people:
+        if unit_id in rows:
+            rows[unit_id].members = members
+            rows[unit_id].unregistered = unregistered
+    waiting = (
+        Pledge.objects.filter(cells, year=year, status=PledgeStatus.REGISTERED)
+        .values("unit_id")
+        .annotate(count=Count("pk"))
+        .values_list("unit_id", "count")
+        .order_by()
+    )
+    for unit_id, count in waiting:
+        if unit_id in rows:
+            rows[unit_id].pending = count
+    return [row for row in rows.values() if not row.is_complete]
+
+
+def leader_pledges(unit: Unit, year: int) -> QuerySet:
+    """Registrations of the year made in the subtree by leaders (cán bộ diện BTV quản lý)."""
+    return (
+        Pledge.objects.for_year(year)
+        .in_subtree(unit)
+        .filter(member__is_leader=True)
+        .select_related("member", "unit")
+        .prefetch_related("deeds")
+        .order_by("unit__path", "member__sort_key", "member__birth_date", "pk")
+    )

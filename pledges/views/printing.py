@@ -1,0 +1,32 @@
+"""Printable pages: the cell's list of registrations for a year (the person's form is in registration)."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from party.access import get_visible_or_404
+from party.models import Member, Unit
+from pledges.models import Pledge
+from pledges.years import check_year
+
+
+def cell_print(request: HttpRequest, unit_pk: int, year: int) -> HttpResponse:
+    """Every person of the cell in the year with their deeds and rating, as on the cell page."""
+    check_year(year)
+    unit = get_visible_or_404(Unit, request.user, pk=unit_pk)
+    members = list(Member.objects.belonging_in_year(unit, year).in_name_order())
+    pledges = {
+        pledge.member_id: pledge
+        for pledge in Pledge.objects.filter(year=year, member__in=[m.pk for m in members])
+        .select_related("rating")
+        .prefetch_related("deeds")
+    }
+    return render(
+        request,
+        "pledges/cell_print.html",
+        {
+            "unit": unit,
+            "parent": unit.ancestors().last(),
+            "year": year,
+            "rows": [(member, pledges.get(member.pk)) for member in members],
+        },
+    )
