@@ -18,13 +18,6 @@ PLAN_KINDS = (*UnitKind.cells(), UnitKind.MASS_ORGANIZATION)
 UNIT_FIELDS = ("pk", "path", "depth", "code", "short_name", "kind", "dissolved_on")
 
 
-def memberships_in_year(year: int) -> QuerySet:
-    """Membership periods overlapping the year: the rule of `Member.objects.belonging_in_year`."""
-    return Membership.objects.filter(started_on__lte=datetime.date(year, 12, 31)).filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gte=datetime.date(year, 1, 1))
-    )
-
-
 def active_in_year(dissolved_on: datetime.date | None, year: int) -> bool:
     """Still working at the start of the year (dissolved later, or not at all)."""
     return dissolved_on is None or dissolved_on > datetime.date(year, 1, 1)
@@ -82,7 +75,7 @@ def subtree_progress(unit: Unit, year: int) -> list[UnitProgress]:
     by_pk = {row.pk: row for row in rows}
     by_path = {row.path: row for row in rows}
 
-    periods = memberships_in_year(year).filter(unit__path__startswith=unit.path)
+    periods = Membership.objects.overlapping_year(year).filter(unit__path__startswith=unit.path)
     for unit_id, count in (
         periods.values("unit_id")
         .annotate(count=Count("member_id", distinct=True))
@@ -208,7 +201,7 @@ def incomplete_units(unit: Unit, year: int) -> list[IncompleteUnit]:
 
     has_pledge = Exists(Pledge.objects.filter(member_id=OuterRef("member_id"), year=year))
     people = (
-        memberships_in_year(year)
+        Membership.objects.overlapping_year(year)
         .filter(cells)
         .annotate(has_pledge=has_pledge)
         .values("unit_id")

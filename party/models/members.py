@@ -136,6 +136,14 @@ class Member(models.Model):
         self.sort_key = name_sort_key(self.full_name)
 
 
+class MembershipQuerySet(models.QuerySet):
+    def overlapping_year(self, year: int) -> "MembershipQuerySet":
+        """Periods that cover at least one day of the year."""
+        return self.filter(started_on__lte=datetime.date(year, 12, 31)).filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gte=datetime.date(year, 1, 1))
+        )
+
+
 class Membership(models.Model):
     """A period a person belonged to a unit; a transfer closes one and opens the next."""
 
@@ -147,6 +155,8 @@ class Membership(models.Model):
     )
     started_on = models.DateField("từ ngày")
     ended_on = models.DateField("đến ngày", null=True, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = "quá trình sinh hoạt"

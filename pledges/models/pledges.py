@@ -84,7 +84,8 @@ class Pledge(models.Model):
                 condition=Q(score__isnull=True) | Q(score__gte=0, score__lte=100), name="score_within_0_100"
             ),
         ]
-        indexes = [models.Index(fields=["unit", "year"])]
+        # The progress table counts one year's registrations per unit and state.
+        indexes = [models.Index(fields=["unit", "year"]), models.Index(fields=["year", "unit", "status"])]
 
     def __str__(self) -> str:
         return f"{self.member.full_name} — {self.year}"
