@@ -10,9 +10,25 @@ def get_visible_or_404[ModelT: models.Model](model: type[ModelT], user, **lookup
 
 
 def can_import(user) -> bool:
-    """Committee staff and superusers load workbooks; secretaries enter data in forms."""
+    """Committee staff, cell secretaries and superusers load workbooks (each sheet: see below)."""
     from party.models import RoleKind
 
     if not hasattr(user, "_can_import"):
-        user._can_import = user.is_superuser or user.unit_roles.filter(role=RoleKind.STAFF).exists()
+        user._can_import = user.is_superuser or user.unit_roles.filter(role__in=RoleKind.editing()).exists()
     return user._can_import
+
+
+def can_import_sheet(user, sheet_class) -> bool:
+    """Staff and superusers use every sheet; secretaries only the sheets open to them.
+
+    Those sheets (plans, registrations) still take only units in the user's editing scope.
+    """
+    from party.models import RoleKind
+
+    if user.is_superuser:
+        return True
+    if getattr(sheet_class, "open_to_secretaries", False):
+        return can_import(user)
+    if not hasattr(user, "_can_import_all_sheets"):
+        user._can_import_all_sheets = user.unit_roles.filter(role=RoleKind.STAFF).exists()
+    return user._can_import_all_sheets

@@ -18,7 +18,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _require_importer(request: HttpRequest) -> None:
     if not can_import(request.user):
-        raise PermissionDenied("Chỉ cán bộ đảng ủy được nhập dữ liệu từ Excel.")
+        raise PermissionDenied("Chỉ cán bộ đảng ủy và bí thư chi bộ được nhập dữ liệu từ Excel.")
 
 
 def _own_batch(request: HttpRequest, pk: int) -> ImportBatch:

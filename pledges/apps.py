@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class PledgesConfig(AppConfig):
     name = "pledges"
     verbose_name = "Kế hoạch, đăng ký làm theo Bác"
+
+    def ready(self) -> None:
+        # The plan and registration sheets join the one import mechanism (party.imports),
+        # after the units and members sheets they refer to.
+        from party.imports.service import SHEETS
+        from pledges.imports import SHEETS as PLEDGE_SHEETS
+
+        SHEETS.extend(sheet for sheet in PLEDGE_SHEETS if sheet not in SHEETS)

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from pledges.views import cell, evaluation, printing, progress, registration
+from pledges.views import cell, evaluation, printing, progress, registration, workbook
 
 urlpatterns = [
     # /my-cell/, /cells/<unit>/<year>/
     path("my-cell/", cell.my_cell, name="my_cell"),
     path("cells/<int:unit_pk>/<int:year>/", cell.cell_year, name="cell_year"),
     path("cells/<int:unit_pk>/<int:year>/plan/", cell.plan_edit, name="plan_edit"),
+    path("cells/<int:unit_pk>/<int:year>/workbook.xlsx", workbook.cell_workbook, name="cell_workbook"),
     path("cells/<int:unit_pk>/<int:year>/evaluation/", evaluation.cell_evaluation, name="cell_evaluation"),
     path("cells/<int:unit_pk>/<int:year>/print/", printing.cell_print, name="cell_print"),
     # /pledges/

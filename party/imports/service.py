@@ -4,13 +4,14 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from party.access import can_import_sheet
 from party.imports.base import ImportContext, RowError, Sheet, SheetPlan
 from party.imports.members import MemberSheet
 from party.imports.safety import check_workbook_bytes, open_workbook
 from party.imports.units import UnitSheet
 
 # In dependency order: a sheet may refer to records an earlier sheet creates.
-# Later features append their sheets here.
+# Later features append their sheets here (pledges: PledgesConfig.ready()).
 SHEETS: list[type[Sheet]] = [UnitSheet, MemberSheet]
 
 
@@ -41,6 +42,7 @@ def _plan(data: bytes, file_name: str, user) -> tuple[ImportResult, list[tuple[S
     result, planned = ImportResult(), []
     try:
         context = ImportContext(user)
+        context.sheet_plans = {}  # what earlier sheets plan, for the sheets that refer to it
         known = {sheet_class.title for sheet_class in SHEETS}
         if not known & set(workbook.sheetnames):
             titles = ", ".join(f"“{title}”" for title in known)
@@ -50,18 +52,30 @@ def _plan(data: bytes, file_name: str, user) -> tuple[ImportResult, list[tuple[S
         for sheet_class in SHEETS:
             if sheet_class.title not in workbook.sheetnames:
                 continue
+            if not can_import_sheet(user, sheet_class):
+                result.errors.append(RowError(sheet_class.title, None, None, _staff_only(sheet_class)))
+                continue
             sheet = sheet_class(context)
             rows = sheet.read_rows(workbook[sheet_class.title])
             plan = sheet.plan(rows)
             result.errors.extend(sheet.errors)
             result.plans.append(plan)
             planned.append((sheet, plan))
+            context.sheet_plans[sheet_class.title] = plan
     finally:
         workbook.close()
     result.errors.sort(
         key=lambda e: ([s.title for s in SHEETS].index(e.sheet) if e.sheet in known else -1, e.row or 0)
     )
     return result, planned
+
+
+def _staff_only(sheet_class: type[Sheet]) -> str:
+    open_sheets = " và ".join(f"“{s.title}”" for s in SHEETS if getattr(s, "open_to_secretaries", False))
+    return (
+        f"Chỉ cán bộ đảng ủy được nhập trang “{sheet_class.title}”. Bí thư chi bộ chỉ nhập các trang "
+        f"{open_sheets} cho đơn vị của mình: hãy xóa trang “{sheet_class.title}” khỏi tệp rồi tải lên lại."
+    )
 
 
 def preview_workbook(*, data: bytes, file_name: str, user) -> ImportResult:

@@ -1,0 +1,287 @@
+"""What the plan and registration sheets share: year and deed fields, grouping rows, deed diffs.
+
+Both sheets have one row per deed (việc làm); the rows of one plan or one registration are
+grouped, the record-level cells must agree across the group, and the file's list of deeds
+replaces the stored one only when it differs. Every write goes through django-simple-history,
+so an import shows in the records' history like an edit in the browser.
+"""
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from party.imports.base import Sheet, SourceRow, YesNoField
+from party.models import Unit
+from pledges.years import FIRST_YEAR, current_year
+
+DATE_FORMATS = ["%d/%m/%Y"]
+CHANGE_REASON = "Nhập từ Excel"
+BLANK = ("", None)
+
+
+def norm(text: str | None) -> str:
+    """Text as the import reads a cell: single spaces, no line breaks (compare stored text so)."""
+    return " ".join((text or "").split())
+
+
+def short(text: str, limit: int = 60) -> str:
+    text = norm(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def show(value: Any) -> str:
+    if value in BLANK:
+        return "(trống)"
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}".replace(".", ",")  # 85,5 as Vietnamese write it
+    return str(value)
+
+
+def differs(old: Any, new: Any) -> bool:
+    """Whether the file's value differs from the stored one (text compared as the file reads it)."""
+    if isinstance(new, str):
+        return norm(old) != new
+    return old != new
+
+
+class YearField(forms.IntegerField):
+    """A year of the Directive-05 cycle: 2016 to next year."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("error_messages", {"invalid": "Ghi năm bằng số, ví dụ 2024."})
+        super().__init__(**kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        last = current_year() + 1
+        if value is not None and not FIRST_YEAR <= value <= last:
+            raise forms.ValidationError(f"Năm phải từ {FIRST_YEAR} đến {last}.")
+
+
+class DoneField(YesNoField):
+    """“Có”, “Không”, or blank: not assessed yet (None)."""
+
+    def __init__(self, **kwargs):
+        kwargs["blank"] = None
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            raise forms.ValidationError("Ghi “Có”, “Không” hoặc để trống.") from None
+
+
+class UnitCodeField(forms.CharField):
+    def __init__(self, **kwargs):
+        super().__init__(max_length=30, **kwargs)
+
+    def clean(self, value):
+        return super().clean(value).strip().upper()
+
+
+def deed_fields() -> dict[str, forms.Field]:
+    """The deed columns every deed sheet has."""
+    return {
+        "content": forms.CharField(max_length=2000),
+        "target": forms.CharField(max_length=255, required=False),
+        "deadline": forms.DateField(required=False, input_formats=DATE_FORMATS),
+    }
+
+
+@dataclass
+class DeedRow:
+    """A deed as the file has it."""
+
+    row: int
+    content: str
+    target: str = ""
+    deadline: datetime.date | None = None
+    done: bool | None = None
+
+
+@dataclass
+class DeedWork:
+    """What writing the file's deed list over the stored one takes."""
+
+    create: list[tuple[int, DeedRow]] = field(default_factory=list)
+    update: list[tuple[Any, dict[str, Any], int]] = field(default_factory=list)
+    delete: list[Any] = field(default_factory=list)
+
+
+DEED_LABELS = {"content": "Nội dung", "target": "Chỉ tiêu", "deadline": "Thời hạn", "done": "Đã thực hiện"}
+
+
+def diff_deeds(existing: Sequence[Any], wanted: list[DeedRow], fields: tuple[str, ...]):
+    """Changes (for the preview) and work (for the commit) from the stored deeds to the file's.
+
+    Deeds are matched on their content (ignoring case and spacing), so a deed keeps its identity
+    (and its history) when only its target, deadline or result changes; unmatched stored deeds
+    are removed.
+    Stored positions are only rewritten when something else changed: deeds entered in the
+    browser all keep position 1 and their order of entry.
+    """
+    pool: dict[str, list[Any]] = {}
+    for deed in existing:
+        pool.setdefault(norm(deed.content).casefold(), []).append(deed)
+    changes: list[str] = []
+    work = DeedWork()
+    matched = []
+    for position, item in enumerate(wanted, start=1):
+        candidates = pool.get(item.content.casefold())
+        deed = candidates.pop(0) if candidates else None
+        if deed is None:
+            work.create.append((position, item))
+            changes.append(f"Thêm việc làm: “{short(item.content)}”")
+            continue
+        matched.append(deed)
+        values = {}
+        for name in ("content", *fields):
+            old, new = getattr(deed, name), getattr(item, name)
+            if name in ("content", "target"):
+                old = norm(old)
+            if old != new:
+                values[name] = new
+                changes.append(
+                    f"Việc làm “{short(item.content)}”: {DEED_LABELS[name]} “{show(old)}” → “{show(new)}”"
+                )
+        work.update.append((deed, values, position))
+    work.delete = [deed for deeds in pool.values() for deed in deeds]
+    changes.extend(f"Bỏ việc làm: “{short(deed.content)}”" for deed in work.delete)
+    matched_ids = {id(deed) for deed in matched}
+    kept_in_stored_order = [deed for deed in existing if id(deed) in matched_ids]
+    if [d.pk for d in matched] != [d.pk for d in kept_in_stored_order]:
+        changes.append("Đổi thứ tự các việc làm.")
+    work.update = [
+        (deed, values, position)
+        for deed, values, position in work.update
+        if values or (changes and deed.position != position)
+    ]
+    return changes, work
+
+
+def write_deeds(deed_model, parent_field: str, jobs: Iterable[tuple[Any, DeedWork]], fields, user) -> None:
+    """Apply the deed work of many parents: bulk inserts and updates with history, deletes one by one."""
+    new, changed = [], []
+    for parent, work in jobs:
+        for position, item in work.create:
+            deed = deed_model(
+                content=item.content, target=item.target, deadline=item.deadline, position=position
+            )
+            setattr(deed, parent_field, parent)
+            if "done" in fields:
+                deed.done = item.done
+            new.append(deed)
+        for deed, values, position in work.update:
+            for name, value in values.items():
+                setattr(deed, name, value)
+            deed.position = position
+            changed.append(deed)
+        for deed in work.delete:
+            deed._history_user = user
+            deed._change_reason = CHANGE_REASON
+            deed.delete()
+    if new:
+        bulk_create_with_history(
+            new, deed_model, batch_size=500, default_user=user, default_change_reason=CHANGE_REASON
+        )
+    if changed:
+        bulk_update_with_history(
+            changed,
+            deed_model,
+            ["content", *fields, "position"],
+            batch_size=500,
+            default_user=user,
+            default_change_reason=CHANGE_REASON,
+        )
+
+
+class GroupedSheet(Sheet):
+    """A sheet whose rows (one per deed) are grouped into records; record cells must agree."""
+
+    open_to_secretaries = True  # see party.access.can_import_sheet: only units in the user's scope
+    record_name = "bản ghi"
+    nullable: tuple[str, ...] = ()  # record cells whose blank value is None rather than ""
+
+    def units_in_scope(self, codes: set[str]) -> dict[str, Unit]:
+        return {u.code: u for u in Unit.objects.editable_by(self.context.user).filter(code__in=codes)}
+
+    def check_unit(self, row: SourceRow, data: dict, units: dict[str, Unit]) -> bool:
+        code = data["unit_code"]
+        if code not in units and code not in self.context.planned_unit_codes:
+            self.error(row.number, "unit_code", f"Không tìm thấy đơn vị mã “{code}” trong phạm vi quản lý.")
+            return False
+        unit = units.get(code)
+        if unit is not None and unit.dissolved_on and unit.dissolved_on.year < data["year"]:
+            self.error(
+                row.number,
+                "year",
+                f"Đơn vị “{code}” đã giải thể ngày {unit.dissolved_on:%d/%m/%Y}, trước năm {data['year']}.",
+            )
+            return False
+        return True
+
+    def merge(
+        self, rows: list[tuple[SourceRow, dict]], names: tuple[str, ...], describe
+    ) -> tuple[dict[str, Any], dict[str, int]] | None:
+        """One value per record cell: blanks take the value of the group's other rows; two
+        different values are an error on the later row. Returns the values and the row each
+        came from, or None after an error."""
+        values: dict[str, Any] = {}
+        sources: dict[str, int] = {}
+        ok = True
+        for row, data in rows:
+            for name in names:
+                value = data[name]
+                if value in BLANK:
+                    continue
+                if name not in values:
+                    values[name], sources[name] = value, row.number
+                elif values[name] != value:
+                    self.error(
+                        row.number,
+                        name,
+                        f"Khác với dòng {sources[name]} của cùng {self.record_name} ({describe}): "
+                        f"“{show(values[name])}” và “{show(value)}”. Các dòng của một "
+                        f"{self.record_name} phải ghi giống nhau ở cột này (hoặc để trống).",
+                    )
+                    ok = False
+        for name in names:
+            values.setdefault(name, None if name in self.nullable else "")
+            sources.setdefault(name, rows[0][0].number)
+        return (values, sources) if ok else None
+
+    def deed_rows(self, rows: list[tuple[SourceRow, dict]], describe) -> list[DeedRow] | None:
+        """The group's deeds in file order; the same deed twice is an error."""
+        seen: dict[str, int] = {}
+        deeds, ok = [], True
+        for row, data in rows:
+            key = norm(data["content"]).casefold()
+            if key in seen:
+                self.error(
+                    row.number,
+                    "content",
+                    f"Việc làm trùng với dòng {seen[key]} của cùng {self.record_name} ({describe}).",
+                )
+                ok = False
+                continue
+            seen[key] = row.number
+            deeds.append(
+                DeedRow(
+                    row.number,
+                    norm(data["content"]),
+                    norm(data["target"]),
+                    data["deadline"],
+                    data.get("done"),
+                )
+            )
+        return deeds if ok else None

@@ -1,0 +1,188 @@
+"""Sheet “Kế hoạch”: plans of cells and mass organizations, one row per deed of the plan."""
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from party.imports.base import Column, RowAction, SheetPlan, SourceRow
+from party.models import Unit
+from pledges.imports.common import (
+    CHANGE_REASON,
+    DATE_FORMATS,
+    DeedWork,
+    GroupedSheet,
+    UnitCodeField,
+    YearField,
+    deed_fields,
+    diff_deeds,
+    differs,
+    show,
+    write_deeds,
+)
+from pledges.models import Plan, PlanDeed
+
+PLAN_FIELDS = ("title", "document_number", "document_date")
+PLAN_LABELS = {"title": "Tên kế hoạch", "document_number": "Số văn bản", "document_date": "Ngày ban hành"}
+DEED_FIELDS = ("target", "deadline")
+
+
+class PlanRowForm(forms.Form):
+    year = YearField()
+    unit_code = UnitCodeField()
+    title = forms.CharField(max_length=255)
+    document_number = forms.CharField(max_length=50, required=False)
+    document_date = forms.DateField(required=False, input_formats=DATE_FORMATS)
+    content, target, deadline = deed_fields().values()
+
+
+class PlanSheet(GroupedSheet):
+    title = "Kế hoạch"
+    record_name = "kế hoạch"
+    nullable = ("document_date",)
+    guidance = (
+        "Kế hoạch thực hiện Chỉ thị 05-CT/TW của chi bộ, tổ chức đoàn thể: mỗi dòng là một việc làm "
+        "theo Bác của kế hoạch. Các dòng cùng năm và cùng mã đơn vị là một kế hoạch, nên ghi giống "
+        "nhau ở các cột Tên kế hoạch, Số văn bản, Ngày ban hành (ô để trống lấy theo dòng khác của "
+        "kế hoạch). Kế hoạch đã có thì danh sách việc làm trong tệp thay cho danh sách đang lưu "
+        "(trang xem trước cho thấy việc nào thêm, sửa, bỏ); kế hoạch không có trong tệp giữ nguyên. "
+        "Không dùng trang này thì xóa trang đi."
+    )
+    columns = (
+        Column("Năm*", "year", True, "Năm của kế hoạch, ví dụ 2025.", (2025, 2025), width=8),
+        Column(
+            "Mã đơn vị*",
+            "unit_code",
+            True,
+            "Mã chi bộ hoặc tổ chức đoàn thể (xem trang Đơn vị).",
+            ("CB-VP", "CB-VP"),
+            True,
+            14,
+        ),
+        Column(
+            "Tên kế hoạch*",
+            "title",
+            True,
+            "Giống nhau ở mọi dòng của kế hoạch.",
+            ("Kế hoạch thực hiện Chỉ thị 05-CT/TW năm 2025",) * 2,
+            width=36,
+        ),
+        Column("Số văn bản", "document_number", False, "Ví dụ 12-KH/CB.", ("12-KH/CB", ""), True, 14),
+        Column(
+            "Ngày ban hành",
+            "document_date",
+            False,
+            "dd/mm/yyyy.",
+            (datetime.date(2025, 1, 15), None),
+            width=14,
+        ),
+        Column(
+            "Nội dung việc làm*",
+            "content",
+            True,
+            "Một việc làm theo Bác của tập thể; mỗi việc một dòng.",
+            ("Hoàn thành số hóa hồ sơ đảng viên", "Tổ chức 4 buổi sinh hoạt chuyên đề"),
+            width=48,
+        ),
+        Column("Chỉ tiêu", "target", False, "Kết quả cần đạt, đo được.", ("100% hồ sơ", "4 buổi"), width=20),
+        Column(
+            "Thời hạn",
+            "deadline",
+            False,
+            "dd/mm/yyyy.",
+            (datetime.date(2025, 6, 30), datetime.date(2025, 12, 31)),
+            width=12,
+        ),
+    )
+    form_class = PlanRowForm
+
+    def plan(self, rows: list[SourceRow]) -> SheetPlan:
+        plan = SheetPlan(self.title)
+        cleaned = self.clean_rows(rows)
+        units = self.units_in_scope({data["unit_code"] for _, data in cleaned})
+        groups: dict[tuple[int, str], list[tuple[SourceRow, dict]]] = {}
+        for row, data in cleaned:
+            if self.check_unit(row, data, units):
+                groups.setdefault((data["year"], data["unit_code"]), []).append((row, data))
+        existing = {
+            (p.year, p.unit.code): p
+            for p in Plan.objects.filter(unit__in=units.values(), year__in={year for year, _ in groups})
+            .select_related("unit")
+            .prefetch_related("deeds")
+        }
+        for (year, code), group in groups.items():
+            describe = f"năm {year}, đơn vị {code}"
+            merged = self.merge(group, PLAN_FIELDS, describe)
+            deeds = self.deed_rows(group, describe)
+            if merged is None or deeds is None:
+                continue
+            values, _ = merged
+            first = group[0][0].number
+            current = existing.get((year, code))
+            if current is None:
+                plan.actions.append(
+                    RowAction(
+                        first,
+                        "create",
+                        f"{code} — năm {year}: {values['title']} ({len(deeds)} việc làm)",
+                        payload=(year, code, values, deeds),
+                    )
+                )
+                continue
+            changes = [
+                f"{PLAN_LABELS[name]}: “{show(old)}” → “{show(values[name])}”"
+                for name in PLAN_FIELDS
+                if differs(old := getattr(current, name), values[name])
+            ]
+            deed_changes, work = diff_deeds(list(current.deeds.all()), deeds, DEED_FIELDS)
+            changes += deed_changes
+            plan.actions.append(
+                RowAction(
+                    first,
+                    "update" if changes else "unchanged",
+                    f"{code} — năm {year}: {current.title}",
+                    changes,
+                    (current, values, work, bool(deed_changes)),
+                )
+            )
+        return plan
+
+    def commit(self, plan: SheetPlan) -> None:
+        user, now = self.context.user, timezone.now()
+        creates = [a.payload for a in plan.actions if a.action == "create"]
+        units = {u.code: u for u in Unit.objects.filter(code__in={code for _, code, _, _ in creates})}
+        new_plans = [
+            Plan(unit=units[code], year=year, **{name: values[name] for name in PLAN_FIELDS})
+            for year, code, values, _ in creates
+        ]
+        new_plans = bulk_create_with_history(
+            new_plans, Plan, batch_size=500, default_user=user, default_change_reason=CHANGE_REASON
+        )
+        jobs = [
+            (new_plan, DeedWork(create=list(enumerate(deeds, start=1))))
+            for new_plan, (_, _, _, deeds) in zip(new_plans, creates, strict=True)
+        ]
+        changed = []
+        for action in plan.actions:
+            if action.action != "update":
+                continue
+            current, values, work, deeds_changed = action.payload
+            for name in PLAN_FIELDS:
+                if differs(getattr(current, name), values[name]):
+                    setattr(current, name, values[name])
+            current.version += 1
+            current.updated_at = now
+            changed.append(current)
+            if deeds_changed:
+                jobs.append((current, work))
+        if changed:
+            bulk_update_with_history(
+                changed,
+                Plan,
+                [*PLAN_FIELDS, "version", "updated_at"],
+                batch_size=500,
+                default_user=user,
+                default_change_reason=CHANGE_REASON,
+            )
+        write_deeds(PlanDeed, "plan", jobs, DEED_FIELDS, user)

@@ -1,0 +1,28 @@
+"""The cell's registrations for a year as a pre-filled workbook, to fill offline and upload back."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+
+from party.access import get_visible_or_404
+from party.models import Unit
+from pledges.exports import build_cell_workbook
+from pledges.years import check_year
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def cell_workbook(request: HttpRequest, unit_pk: int, year: int) -> HttpResponse:
+    check_year(year)
+    unit = get_visible_or_404(Unit, request.user, pk=unit_pk)
+    if not Unit.objects.editable_by(request.user).filter(pk=unit.pk).exists():
+        raise PermissionDenied("Anh/chị chỉ được xem đơn vị này, không nhập liệu cho đơn vị này.")
+    data = build_cell_workbook(
+        unit=unit, year=year, upload_url=request.build_absolute_uri(reverse("import_upload"))
+    )
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"dang-ky-{unit.code}-{year}.xlsx"
+    )
+    return response
