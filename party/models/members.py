@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q
 
-from party.models.units import Unit, scope_filter, words_q
+from party.models.units import Unit, UnitScopedQuerySet, words_q
 from party.text import clean_name, name_sort_key, search_key
 
 
@@ -21,17 +21,8 @@ class PartyStatus(models.TextChoices):
     NONE = "none", "Người lao động (quần chúng)"
 
 
-class MemberQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "MemberQuerySet":
-        """People whose current unit the user may read."""
-        return scope_filter(self, user, "unit__path")
-
-    def editable_by(self, user) -> "MemberQuerySet":
-        """People of the units the user may enter data for."""
-        return scope_filter(self, user, "unit__path", editing=True)
-
-    def in_subtree(self, unit: Unit) -> "MemberQuerySet":
-        return self.filter(unit__path__startswith=unit.path)
+class MemberQuerySet(UnitScopedQuerySet):
+    """People are in scope through their current unit."""
 
     def search(self, text: str) -> "MemberQuerySet":
         """Every word must start a word of the name, ignoring case and diacritics.
@@ -42,9 +33,7 @@ class MemberQuerySet(models.QuerySet):
 
     def belonging_in_year(self, unit: Unit, year: int) -> "MemberQuerySet":
         """People who were members of this unit at some time during the year (history-true)."""
-        periods = Membership.objects.filter(unit=unit, started_on__lte=datetime.date(year, 12, 31)).filter(
-            Q(ended_on__isnull=True) | Q(ended_on__gte=datetime.date(year, 1, 1))
-        )
+        periods = Membership.objects.overlapping_year(year).filter(unit=unit)
         return self.filter(pk__in=periods.values("member_id"))
 
     def party_members(self) -> "MemberQuerySet":

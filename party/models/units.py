@@ -41,6 +41,19 @@ def scope_filter(queryset: models.QuerySet, user, field: str, editing: bool = Fa
     return queryset.filter(subtree_q(user_role_paths(user, editing=editing), field=field))
 
 
+class UnitScopedQuerySet(models.QuerySet):
+    """Records that belong to a unit (`unit` foreign key): their scope is the unit's."""
+
+    def visible_to(self, user):
+        return scope_filter(self, user, "unit__path")
+
+    def editable_by(self, user):
+        return scope_filter(self, user, "unit__path", editing=True)
+
+    def in_subtree(self, unit: "Unit"):
+        return self.filter(unit__path__startswith=unit.path)
+
+
 class UnitKind(models.TextChoices):
     PARTY_COMMITTEE = "committee", "Đảng bộ"
     GRASSROOTS_COMMITTEE = "grassroots_committee", "Đảng bộ cơ sở"

@@ -4,21 +4,12 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from party.models import Unit
-from party.models.units import scope_filter
+from party.models.units import UnitScopedQuerySet
 
 
-class PlanQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "PlanQuerySet":
-        return scope_filter(self, user, "unit__path")
-
-    def editable_by(self, user) -> "PlanQuerySet":
-        return scope_filter(self, user, "unit__path", editing=True)
-
+class PlanQuerySet(UnitScopedQuerySet):
     def for_year(self, year: int) -> "PlanQuerySet":
         return self.filter(year=year)
-
-    def in_subtree(self, unit: Unit) -> "PlanQuerySet":
-        return self.filter(unit__path__startswith=unit.path)
 
 
 class Plan(models.Model):

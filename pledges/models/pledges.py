@@ -5,7 +5,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from party.models import Member, Unit
-from party.models.units import scope_filter
+from party.models.units import UnitScopedQuerySet
 from pledges.models.ratings import RatingLevel
 
 
@@ -22,19 +22,11 @@ class NotEvaluatedReason(models.TextChoices):
     OTHER = "other", "Lý do khác"
 
 
-class PledgeQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "PledgeQuerySet":
-        """Registrations made in a unit the user may read (history stays with that unit)."""
-        return scope_filter(self, user, "unit__path")
-
-    def editable_by(self, user) -> "PledgeQuerySet":
-        return scope_filter(self, user, "unit__path", editing=True)
+class PledgeQuerySet(UnitScopedQuerySet):
+    """Registrations are in scope through the unit they were made in (history stays there)."""
 
     def for_year(self, year: int) -> "PledgeQuerySet":
         return self.filter(year=year)
-
-    def in_subtree(self, unit: Unit) -> "PledgeQuerySet":
-        return self.filter(unit__path__startswith=unit.path)
 
 
 class Pledge(models.Model):

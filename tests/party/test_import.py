@@ -156,7 +156,7 @@ def test_template_download_has_the_three_sheets_and_vietnamese_headers(login, st
     assert ".xlsx" in response["Content-Disposition"]
 
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
-    assert workbook.sheetnames == ["Hướng dẫn", UNITS_SHEET, MEMBERS_SHEET]
+    assert workbook.sheetnames == ["Hướng dẫn", UNITS_SHEET, MEMBERS_SHEET, "Kế hoạch", "Đăng ký"]
     units, members = workbook[UNITS_SHEET], workbook[MEMBERS_SHEET]
     assert [c.value for c in units[1]] == UNIT_HEADERS
     assert [c.value for c in members[1]] == MEMBER_HEADERS
@@ -202,7 +202,12 @@ def test_uploading_the_template_unchanged_as_admin_previews_the_examples(login, 
     before = db_state()
     batch, html = preview(client, template)
     assert batch.status == ImportBatch.Status.PENDING
-    assert sheet_counts(html) == {UNITS_SHEET: (2, 0, 0), MEMBERS_SHEET: (2, 0, 0)}
+    assert sheet_counts(html) == {
+        UNITS_SHEET: (2, 0, 0),
+        MEMBERS_SHEET: (2, 0, 0),
+        "Kế hoạch": (1, 0, 0),
+        "Đăng ký": (1, 0, 0),
+    }
     assert db_state() == before
 
 
@@ -211,6 +216,7 @@ def test_template_filled_in_and_uploaded(login, staff, tree):
     client = login(staff)
     workbook = openpyxl.load_workbook(io.BytesIO(client.get(reverse("import_template")).content))
     units, members = workbook[UNITS_SHEET], workbook[MEMBERS_SHEET]
+    del workbook["Kế hoạch"], workbook["Đăng ký"]  # their examples refer to the example unit
     units.delete_rows(2, 2)
     members.delete_rows(2, 2)
     units.append(["CBC", "DB", "Chi bộ C", "Chi bộ Phòng Kế hoạch", "Chi bộ trực thuộc", 1, None])
@@ -1020,8 +1026,20 @@ def test_labels_forgive_case_and_diacritics(login, staff, tree):
 # Permissions and the confirmation ---------------------------------------------------
 
 
-@pytest.mark.parametrize("persona", ["secretary_a", "viewer", "outsider"])
-def test_only_staff_and_admins_reach_the_import_pages(login, staff, persona, request, tree):
+def test_secretary_reaches_the_import_page_but_not_someone_elses_batch(login, staff, secretary_a, tree):
+    client = login(staff)
+    batch, _ = preview(client, real_workbook())
+    client.logout()
+    client = login(secretary_a)
+    assert client.get(reverse("import_upload")).status_code == 200
+    assert client.get(reverse("import_preview", args=[batch.pk])).status_code == 404
+    before = db_state()
+    assert client.post(reverse("import_confirm", args=[batch.pk])).status_code == 404
+    assert db_state() == before
+
+
+@pytest.mark.parametrize("persona", ["viewer", "outsider"])
+def test_only_editors_and_admins_reach_the_import_pages(login, staff, persona, request, tree):
     client = login(staff)
     batch, _ = preview(client, real_workbook())
     client.logout()
