@@ -135,6 +135,7 @@ def bench_import_and_unit_page(admin) -> None:
 
 def bench_scale(admin) -> None:
     from django.core.management import call_command
+    from django.db.models import Count
     from django.test import Client
     from django.urls import reverse
 
@@ -161,6 +162,26 @@ def bench_scale(admin) -> None:
         queries, seconds = page(client, reverse("unit_detail", args=[unit.pk]), params)
         figure(f"unit_page_{name}_queries", queries)
         figure(f"unit_page_{name}_s", seconds)
+
+    # The pledge cycle on five years of registrations (seed_demo --scale --years 5).
+    year = datetime.date.today().year
+    biggest_cell = (
+        Unit.objects.in_subtree(root)
+        .filter(kind="cell")
+        .annotate(size=Count("members"))
+        .order_by("-size")
+        .first()
+    )
+    for name, url_name, unit in [
+        (f"progress_page_{units}_units", "progress", root),
+        ("progress_page_district", "progress", district),
+        (f"incomplete_page_{units}_units", "incomplete", root),
+        (f"cell_year_page_{biggest_cell.size}_members", "cell_year", biggest_cell),
+        (f"evaluation_page_{biggest_cell.size}_members", "cell_evaluation", biggest_cell),
+    ]:
+        queries, seconds = page(client, reverse(url_name, args=[unit.pk, year - 1]))
+        figure(f"{name}_queries", queries)
+        figure(f"{name}_s", seconds)
 
 
 def main() -> None:
