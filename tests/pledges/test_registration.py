@@ -1,9 +1,12 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from pledges.models import Pledge, PledgeStatus
+from tests.conftest import make_member
 from tests.pledges.helpers import deed_post
 
 YEAR = 2026
@@ -167,3 +170,25 @@ def test_viewer_reads_but_cannot_save_a_plan(login, viewer, tree):
     url = reverse("plan_edit", args=[tree["cell_a"].pk, YEAR])
     assert client.get(url).status_code == 200
     assert client.post(url, deed_post(THREE_DEEDS, title="x", version="0")).status_code == 403
+
+
+# session, user, the user's reading role paths, the unit, its people in the year, their
+# registrations, the plan, the editing role paths, the editing check, the navigation's import check.
+QUERIES_CELL_YEAR = 10
+
+
+def test_cell_year_page_uses_a_fixed_number_of_queries(login, secretary_a, tree):
+
+    client = login(secretary_a)
+    url = reverse("cell_year", args=[tree["cell_a"].pk, YEAR])
+
+    def count_for(people: int) -> int:
+        for index in range(people):
+            member = make_member(tree["cell_a"], f"Người Thứ {index}")
+            Pledge.objects.create(member=member, unit=tree["cell_a"], year=YEAR)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    small, large = count_for(2), count_for(40)
+    assert small == large == QUERIES_CELL_YEAR
