@@ -32,7 +32,7 @@ format: $(BIN)/.installed-dev
 	$(BIN)/ruff format .
 
 migrations-check: $(BIN)/.installed-dev
-	SECRET_KEY=check $(BIN)/python manage.py makemigrations --check --dry-run
+	SECRET_KEY=check DATABASE_URL=sqlite://:memory: $(BIN)/python manage.py makemigrations --check --dry-run
 
 # The whole suite: lint, migrations, unit and browser tests. Browser tests are
 # skipped with a notice when /usr/bin/chromium is missing (never under CI=true).
