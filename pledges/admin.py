@@ -3,6 +3,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from party.models import Unit
 from pledges.models import Plan, PlanDeed, Pledge, PledgeDeed, RatingLevel, RatingScale
 
 
@@ -32,23 +33,21 @@ class YearFilter(admin.SimpleListFilter):
 
 
 class UnitCodeFilter(admin.SimpleListFilter):
-    """Filter by a unit code typed in the URL (?unit=CB01), including its subtree."""
+    """A unit and its subtree: the top two levels are listed; any code works as ?unit=CODE."""
 
-    title = "đơn vị (theo mã, gồm đơn vị trực thuộc)"
+    title = "đơn vị (gồm đơn vị trực thuộc)"
     parameter_name = "unit"
 
     def lookups(self, request, model_admin):
-        code = self.value()
-        return [(code, code)] if code else []
-
-    def has_output(self) -> bool:
-        return True
+        top = Unit.objects.filter(depth__lte=2).order_by("path").values_list("code", "short_name")[:60]
+        choices = [(code, f"{name} ({code})") for code, name in top]
+        if self.value() and self.value() not in dict(choices):
+            choices.append((self.value(), self.value()))
+        return choices
 
     def queryset(self, request, queryset):
         if not self.value():
             return queryset
-        from party.models import Unit
-
         unit = Unit.objects.filter(code=self.value().strip().upper()).first()
         return queryset.filter(unit__path__startswith=unit.path) if unit else queryset.none()
 
