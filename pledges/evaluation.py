@@ -27,6 +27,21 @@ SCORE_ERRORS = {
 POSTED_VERSION = re.compile(r"^p(\d+)-version$")
 
 
+class ScoreField(forms.DecimalField):
+    """An optional score out of 100, two decimals at most: the rule of this table and of the import."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            required=False,
+            min_value=0,
+            max_value=100,
+            max_digits=5,
+            decimal_places=2,
+            error_messages=SCORE_ERRORS,
+            **kwargs,
+        )
+
+
 def _plain(score: Decimal | None) -> Decimal | None:
     """80.00 shown as "80" and 69.50 as "69,5", as a person would type them."""
     if score is None:
@@ -38,15 +53,9 @@ class EvaluationForm(forms.Form):
     """One person's evaluation: deeds carried out, score, rating, comment, or "chưa đánh giá"."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    score = forms.DecimalField(
+    score = ScoreField(
         label="Điểm",
-        required=False,
-        min_value=0,
-        max_value=100,
-        max_digits=5,
-        decimal_places=2,
         localize=True,
-        error_messages=SCORE_ERRORS,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 6, "autocomplete": "off"}),
     )
     rating = forms.TypedChoiceField(label="Xếp loại", required=False, coerce=int, empty_value=None)

@@ -9,12 +9,16 @@ one transaction. Later features add their sheets by subclassing `Sheet`.
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, ClassVar
 
 from django import forms
 from openpyxl.utils import get_column_letter
 
+from party.models import Unit
 from party.text import search_key
+
+DATE_FORMATS = ["%d/%m/%Y"]
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,11 @@ class SourceRow:
     cells: dict[str, Any]
 
 
+def norm(text: str | None) -> str:
+    """Text as the import reads a cell: single spaces, no line breaks (compare stored text so)."""
+    return " ".join((text or "").split())
+
+
 def cell_text(value: Any) -> str:
     """A cell as the text a form field would receive from a person typing it."""
     if value is None:
@@ -101,7 +110,20 @@ def cell_text(value: Any) -> str:
         return value.strftime("%d/%m/%Y")
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return " ".join(str(value).split())
+    return norm(str(value))
+
+
+def show(value: Any) -> str:
+    """A stored or file value as the preview lists it in a change (“old” → “new”)."""
+    if value is None or value == "":
+        return "(trống)"
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}".replace(".", ",")  # 85,5 as Vietnamese write it
+    return str(value)
 
 
 class LabelChoiceField(forms.ChoiceField):
@@ -122,6 +144,16 @@ class LabelChoiceField(forms.ChoiceField):
             labels = ", ".join(f"“{label}”" for _, label in self.choices if _ != "")
             raise forms.ValidationError(f"Giá trị “{value}” không hợp lệ; chọn một trong: {labels}.")
         super().validate(value)
+
+
+class UnitCodeField(forms.CharField):
+    """A unit code, upper-cased so that “cb-vp” in one sheet is “CB-VP” in another."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_length=30, **kwargs)
+
+    def clean(self, value):
+        return super().clean(value).strip().upper()
 
 
 class YesNoField(forms.Field):
@@ -205,6 +237,17 @@ class Sheet:
                 for message in messages:
                     self.error(row.number, None if name == "__all__" else name, message)
         return valid
+
+    def units_in_scope(self, codes: set[str]) -> dict[str, Unit]:
+        """The rows' units the user may edit, by code."""
+        return {u.code: u for u in Unit.objects.editable_by(self.context.user).filter(code__in=codes)}
+
+    def check_unit_code(self, row: SourceRow, code: str, units: dict[str, Unit]) -> bool:
+        """The row's unit is in scope, or the “Đơn vị” sheet of the same workbook creates it."""
+        if code in units or code in self.context.planned_unit_codes:
+            return True
+        self.error(row.number, "unit_code", f"Không tìm thấy đơn vị mã “{code}” trong phạm vi quản lý.")
+        return False
 
     def form_data(self, row: SourceRow) -> dict[str, Any]:
         data = dict(row.values)

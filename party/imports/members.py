@@ -5,22 +5,33 @@ import datetime
 from django import forms
 from django.utils import timezone
 
-from party.imports.base import Column, LabelChoiceField, RowAction, Sheet, SheetPlan, SourceRow, YesNoField
+from party.imports.base import (
+    DATE_FORMATS,
+    Column,
+    LabelChoiceField,
+    RowAction,
+    Sheet,
+    SheetPlan,
+    SourceRow,
+    UnitCodeField,
+    YesNoField,
+    show,
+)
 from party.models import Gender, Member, Membership, PartyStatus, Unit, transfer_member
 from party.text import clean_name
 
-DATE_FORMATS = ["%d/%m/%Y"]
 FIELDS = ("full_name", "gender", "birth_date", "party_status", "party_card_number", "admitted_on",
           "confirmed_on", "position", "is_leader")  # fmt: skip
 # Blank optional cells keep what is stored: a partial sheet never erases data.
 KEEP_WHEN_BLANK = ("party_card_number", "admitted_on", "confirmed_on", "position", "is_leader")
+CHOICES = {"gender": Gender, "party_status": PartyStatus}  # shown by their label in the preview
 
 
 class MemberRowForm(forms.Form):
     full_name = forms.CharField(max_length=120)
     gender = LabelChoiceField(choices=Gender.choices)
     birth_date = forms.DateField(input_formats=DATE_FORMATS)
-    unit_code = forms.CharField(max_length=30)
+    unit_code = UnitCodeField()
     party_status = LabelChoiceField(
         choices=PartyStatus.choices,
         aliases={
@@ -41,9 +52,6 @@ class MemberRowForm(forms.Form):
         if len(name.split()) < 2:
             raise forms.ValidationError("Ghi đủ họ và tên (ít nhất hai chữ).")
         return name
-
-    def clean_unit_code(self):
-        return self.cleaned_data["unit_code"].strip().upper()
 
     def clean_birth_date(self):
         born = self.cleaned_data["birth_date"]
@@ -144,8 +152,7 @@ class MemberSheet(Sheet):
     def plan(self, rows: list[SourceRow]) -> SheetPlan:
         plan = SheetPlan(self.title)
         cleaned = self.clean_rows(rows)
-        unit_codes = {data["unit_code"] for _, data in cleaned}
-        units = {u.code: u for u in Unit.objects.editable_by(self.context.user).filter(code__in=unit_codes)}
+        units = self.units_in_scope({data["unit_code"] for _, data in cleaned})
         cards = {data["party_card_number"] for _, data in cleaned if data["party_card_number"]}
         by_card = {
             m.party_card_number: m
@@ -167,10 +174,7 @@ class MemberSheet(Sheet):
         seen_members: dict[int, int] = {}  # one person reached by card on a row, by name on another
         for row, data in cleaned:
             code, card = data["unit_code"], data["party_card_number"]
-            if code not in units and code not in self.context.planned_unit_codes:
-                self.error(
-                    row.number, "unit_code", f"Không tìm thấy đơn vị mã “{code}” trong phạm vi quản lý."
-                )
+            if not self.check_unit_code(row, code, units):
                 continue
             identity = (data["full_name"].lower(), data["birth_date"], code)
             if card:
@@ -309,14 +313,6 @@ class MemberSheet(Sheet):
 
 
 def _show(name: str, value) -> str:
-    if value is None or value == "":
-        return "(trống)"
-    if isinstance(value, bool):
-        return "Có" if value else "Không"
-    if isinstance(value, datetime.date):
-        return value.strftime("%d/%m/%Y")
-    if name == "gender":
-        return Gender(value).label
-    if name == "party_status":
-        return PartyStatus(value).label
-    return str(value)
+    if value and name in CHOICES:
+        return CHOICES[name](value).label
+    return show(value)

@@ -2,16 +2,24 @@
 
 from django import forms
 
-from party.imports.base import Column, LabelChoiceField, RowAction, Sheet, SheetPlan, SourceRow
+from party.imports.base import (
+    DATE_FORMATS,
+    Column,
+    LabelChoiceField,
+    RowAction,
+    Sheet,
+    SheetPlan,
+    SourceRow,
+    UnitCodeField,
+    show,
+)
 from party.models import Unit, UnitKind
 from party.text import clean_name
 
-DATE_FORMATS = ["%d/%m/%Y"]
-
 
 class UnitRowForm(forms.Form):
-    code = forms.CharField(max_length=30)
-    parent_code = forms.CharField(max_length=30, required=False)
+    code = UnitCodeField()
+    parent_code = UnitCodeField(required=False)
     short_name = forms.CharField(max_length=100)
     name = forms.CharField(max_length=255)
     kind = LabelChoiceField(
@@ -26,12 +34,6 @@ class UnitRowForm(forms.Form):
         },
     )
     dissolved_on = forms.DateField(required=False, input_formats=DATE_FORMATS)
-
-    def clean_code(self):
-        return self.cleaned_data["code"].strip().upper()
-
-    def clean_parent_code(self):
-        return self.cleaned_data["parent_code"].strip().upper()
 
 
 class UnitSheet(Sheet):
@@ -218,10 +220,6 @@ def resort_unit(unit: Unit) -> None:
 
 
 def _show(value) -> str:
-    if value is None or value == "":
-        return "(trống)"
-    if hasattr(value, "strftime"):
-        return value.strftime("%d/%m/%Y")
     if value in UnitKind.values:
         return UnitKind(value).label
-    return str(value)
+    return show(value)

@@ -1,4 +1,4 @@
-"""What the plan and registration sheets share: year and deed fields, grouping rows, deed diffs.
+"""What the plan and registration sheets share: year and deed fields, grouping rows, deed diffs, writes.
 
 Both sheets have one row per deed (việc làm); the rows of one plan or one registration are
 grouped, the record-level cells must agree across the group, and the file's list of deeds
@@ -9,41 +9,22 @@ so an import shows in the records' history like an edit in the browser.
 import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from django import forms
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from party.imports.base import Sheet, SourceRow, YesNoField
+from party.imports.base import DATE_FORMATS, Sheet, SourceRow, norm, show
 from party.models import Unit
 from pledges.years import FIRST_YEAR, current_year
 
-DATE_FORMATS = ["%d/%m/%Y"]
 CHANGE_REASON = "Nhập từ Excel"
 BLANK = ("", None)
-
-
-def norm(text: str | None) -> str:
-    """Text as the import reads a cell: single spaces, no line breaks (compare stored text so)."""
-    return " ".join((text or "").split())
 
 
 def short(text: str, limit: int = 60) -> str:
     text = norm(text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def show(value: Any) -> str:
-    if value in BLANK:
-        return "(trống)"
-    if isinstance(value, bool):
-        return "Có" if value else "Không"
-    if isinstance(value, datetime.date):
-        return value.strftime("%d/%m/%Y")
-    if isinstance(value, Decimal):
-        return f"{value.normalize():f}".replace(".", ",")  # 85,5 as Vietnamese write it
-    return str(value)
 
 
 def differs(old: Any, new: Any) -> bool:
@@ -65,28 +46,6 @@ class YearField(forms.IntegerField):
         last = current_year() + 1
         if value is not None and not FIRST_YEAR <= value <= last:
             raise forms.ValidationError(f"Năm phải từ {FIRST_YEAR} đến {last}.")
-
-
-class DoneField(YesNoField):
-    """“Có”, “Không”, or blank: not assessed yet (None)."""
-
-    def __init__(self, **kwargs):
-        kwargs["blank"] = None
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        try:
-            return super().to_python(value)
-        except forms.ValidationError:
-            raise forms.ValidationError("Ghi “Có”, “Không” hoặc để trống.") from None
-
-
-class UnitCodeField(forms.CharField):
-    def __init__(self, **kwargs):
-        super().__init__(max_length=30, **kwargs)
-
-    def clean(self, value):
-        return super().clean(value).strip().upper()
 
 
 def deed_fields() -> dict[str, forms.Field]:
@@ -205,6 +164,48 @@ def write_deeds(deed_model, parent_field: str, jobs: Iterable[tuple[Any, DeedWor
         )
 
 
+def write_records(
+    model,
+    deed_model,
+    parent_field: str,
+    *,
+    created: list[tuple[Any, list[DeedRow]]],
+    updated: list[tuple[Any, DeedWork | None]],
+    fields: Sequence[str],
+    deed_field_names: tuple[str, ...],
+    user,
+    now: datetime.datetime,
+) -> None:
+    """Insert the new records with their deeds, save the updated ones as a new version, apply their
+    deed work (None: deeds unchanged). Bulk writes with history: a few queries for any file size."""
+    records = bulk_create_with_history(
+        [record for record, _ in created],
+        model,
+        batch_size=500,
+        default_user=user,
+        default_change_reason=CHANGE_REASON,
+    )
+    jobs = [
+        (record, DeedWork(create=list(enumerate(deeds, start=1))))
+        for record, (_, deeds) in zip(records, created, strict=True)
+    ]
+    for record, work in updated:
+        record.version += 1
+        record.updated_at = now
+        if work is not None:
+            jobs.append((record, work))
+    if updated:
+        bulk_update_with_history(
+            [record for record, _ in updated],
+            model,
+            [*fields, "version", "updated_at"],
+            batch_size=500,
+            default_user=user,
+            default_change_reason=CHANGE_REASON,
+        )
+    write_deeds(deed_model, parent_field, jobs, deed_field_names, user)
+
+
 class GroupedSheet(Sheet):
     """A sheet whose rows (one per deed) are grouped into records; record cells must agree."""
 
@@ -212,13 +213,10 @@ class GroupedSheet(Sheet):
     record_name = "bản ghi"
     nullable: tuple[str, ...] = ()  # record cells whose blank value is None rather than ""
 
-    def units_in_scope(self, codes: set[str]) -> dict[str, Unit]:
-        return {u.code: u for u in Unit.objects.editable_by(self.context.user).filter(code__in=codes)}
-
     def check_unit(self, row: SourceRow, data: dict, units: dict[str, Unit]) -> bool:
+        """In scope (or created by this workbook), and not dissolved before the row's year."""
         code = data["unit_code"]
-        if code not in units and code not in self.context.planned_unit_codes:
-            self.error(row.number, "unit_code", f"Không tìm thấy đơn vị mã “{code}” trong phạm vi quản lý.")
+        if not self.check_unit_code(row, code, units):
             return False
         unit = units.get(code)
         if unit is not None and unit.dissolved_on and unit.dissolved_on.year < data["year"]:

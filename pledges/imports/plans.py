@@ -4,23 +4,10 @@ import datetime
 
 from django import forms
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from party.imports.base import Column, RowAction, SheetPlan, SourceRow
+from party.imports.base import DATE_FORMATS, Column, RowAction, SheetPlan, SourceRow, UnitCodeField, show
 from party.models import Unit
-from pledges.imports.common import (
-    CHANGE_REASON,
-    DATE_FORMATS,
-    DeedWork,
-    GroupedSheet,
-    UnitCodeField,
-    YearField,
-    deed_fields,
-    diff_deeds,
-    differs,
-    show,
-    write_deeds,
-)
+from pledges.imports.common import GroupedSheet, YearField, deed_fields, diff_deeds, differs, write_records
 from pledges.models import Plan, PlanDeed
 
 PLAN_FIELDS = ("title", "document_number", "document_date")
@@ -152,18 +139,11 @@ class PlanSheet(GroupedSheet):
         user, now = self.context.user, timezone.now()
         creates = [a.payload for a in plan.actions if a.action == "create"]
         units = {u.code: u for u in Unit.objects.filter(code__in={code for _, code, _, _ in creates})}
-        new_plans = [
-            Plan(unit=units[code], year=year, **{name: values[name] for name in PLAN_FIELDS})
-            for year, code, values, _ in creates
+        created = [
+            (Plan(unit=units[code], year=year, **{name: values[name] for name in PLAN_FIELDS}), deeds)
+            for year, code, values, deeds in creates
         ]
-        new_plans = bulk_create_with_history(
-            new_plans, Plan, batch_size=500, default_user=user, default_change_reason=CHANGE_REASON
-        )
-        jobs = [
-            (new_plan, DeedWork(create=list(enumerate(deeds, start=1))))
-            for new_plan, (_, _, _, deeds) in zip(new_plans, creates, strict=True)
-        ]
-        changed = []
+        updated = []
         for action in plan.actions:
             if action.action != "update":
                 continue
@@ -171,18 +151,15 @@ class PlanSheet(GroupedSheet):
             for name in PLAN_FIELDS:
                 if differs(getattr(current, name), values[name]):
                     setattr(current, name, values[name])
-            current.version += 1
-            current.updated_at = now
-            changed.append(current)
-            if deeds_changed:
-                jobs.append((current, work))
-        if changed:
-            bulk_update_with_history(
-                changed,
-                Plan,
-                [*PLAN_FIELDS, "version", "updated_at"],
-                batch_size=500,
-                default_user=user,
-                default_change_reason=CHANGE_REASON,
-            )
-        write_deeds(PlanDeed, "plan", jobs, DEED_FIELDS, user)
+            updated.append((current, work if deeds_changed else None))
+        write_records(
+            Plan,
+            PlanDeed,
+            "plan",
+            created=created,
+            updated=updated,
+            fields=PLAN_FIELDS,
+            deed_field_names=DEED_FIELDS,
+            user=user,
+            now=now,
+        )
