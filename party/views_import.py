@@ -4,12 +4,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from party.access import can_import
+from party.access import can_import, can_import_sheet
 from party.forms import ImportUploadForm
-from party.imports import commit_workbook, preview_workbook
+from party.imports import SHEETS, confirm_batch, preview_workbook
 from party.imports.template import build_template
 from party.models import ImportBatch
 
@@ -32,7 +31,9 @@ def _own_batch(request: HttpRequest, pk: int) -> ImportBatch:
 
 def import_template(request: HttpRequest) -> HttpResponse:
     _require_importer(request)
-    response = HttpResponse(build_template(), content_type=XLSX)
+    # A secretary's template has only the sheets she may upload.
+    sheets = [sheet for sheet in SHEETS if can_import_sheet(request.user, sheet)]
+    response = HttpResponse(build_template(sheets), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="mau-nhap-du-lieu.xlsx"'
     return response
 
@@ -70,20 +71,15 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
 def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     _require_importer(request)
     batch = _own_batch(request, pk)
-    if batch.status != ImportBatch.Status.PENDING:
-        messages.warning(request, "Lần nhập này đã được xử lý; không ghi lại lần nữa.")
-        return redirect("import_preview", pk=batch.pk)
     try:
-        result = commit_workbook(data=bytes(batch.content), file_name=batch.file_name, user=request.user)
+        result = confirm_batch(batch=batch, user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("import_preview", pk=batch.pk)
-    batch.summary = result.as_dict()
-    if result.ok:
-        batch.status, batch.committed_at = ImportBatch.Status.DONE, timezone.now()
+    if result is None:
+        messages.warning(request, "Lần nhập này đã được xử lý; không ghi lại lần nữa.")
+    elif result.ok:
         messages.success(request, "Đã ghi dữ liệu từ tệp Excel.")
     else:
-        batch.status = ImportBatch.Status.FAILED
         messages.error(request, "Dữ liệu đã thay đổi từ lúc xem trước và tệp nay có lỗi; không ghi gì.")
-    batch.save(update_fields=["summary", "status", "committed_at"])
     return redirect("import_preview", pk=batch.pk)

@@ -3,12 +3,14 @@
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils import timezone
 
 from party.access import can_import_sheet
 from party.imports.base import ImportContext, RowError, Sheet, SheetPlan
 from party.imports.members import MemberSheet
 from party.imports.safety import check_workbook_bytes, open_workbook
 from party.imports.units import UnitSheet
+from party.models import ImportBatch
 
 # In dependency order: a sheet may refer to records an earlier sheet creates.
 # Later features append their sheets here (pledges: PledgesConfig.ready()).
@@ -91,4 +93,23 @@ def commit_workbook(*, data: bytes, file_name: str, user) -> ImportResult:
     if result.ok:
         for sheet, plan in planned:
             sheet.commit(plan)
+    return result
+
+
+def confirm_batch(*, batch: ImportBatch, user) -> ImportResult | None:
+    """Write a previewed batch once: None if it was already handled (a second click, another tab).
+
+    The batch row is locked for the whole write, so two confirmations cannot both write.
+    """
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if batch.status != ImportBatch.Status.PENDING:
+            return None
+        result = commit_workbook(data=bytes(batch.content), file_name=batch.file_name, user=user)
+        batch.summary = result.as_dict()
+        if result.ok:
+            batch.status, batch.committed_at = ImportBatch.Status.DONE, timezone.now()
+        else:
+            batch.status = ImportBatch.Status.FAILED
+        batch.save(update_fields=["summary", "status", "committed_at"])
     return result

@@ -7,13 +7,16 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from party.imports.base import Sheet
 from party.imports.service import SHEETS
 
 HEADER_FILL = PatternFill("solid", fgColor="FFF2CC")
 BOLD = Font(bold=True)
 
 
-def build_template() -> bytes:
+def build_template(sheets: list[type[Sheet]] | None = None) -> bytes:
+    """The template of the given sheets (default: all), with a guidance sheet first."""
+    sheets = SHEETS if sheets is None else sheets
     workbook = Workbook()
     guide = workbook.active
     guide.title = "Hướng dẫn"
@@ -27,7 +30,7 @@ def build_template() -> bytes:
         ("", "Sau khi tải lên, hệ thống cho xem trước những gì sẽ được thêm, sửa; chỉ khi xác nhận mới ghi."),
         ("", "Nếu có lỗi ở bất kỳ dòng nào, không dữ liệu nào được ghi; sửa theo danh sách lỗi rồi tải lại."),
     ]
-    for sheet_class in SHEETS:
+    for sheet_class in sheets:
         lines.append(("", ""))
         lines.append((f"Trang “{sheet_class.title}”", sheet_class.guidance))
         for column in sheet_class.columns:
@@ -40,7 +43,7 @@ def build_template() -> bytes:
     for cell in guide["B"]:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
 
-    for sheet_class in SHEETS:
+    for sheet_class in sheets:
         sheet = workbook.create_sheet(sheet_class.title)
         sheet.append([column.header for column in sheet_class.columns])
         examples = max(len(column.example) for column in sheet_class.columns)

@@ -1,0 +1,56 @@
+"""Limits of the import: row count, stray far-right cells, one write per batch, the secretary's template."""
+
+import io
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from party.imports import base, confirm_batch
+from party.models import ImportBatch, Member
+from tests.party.test_import import db_state, preview, real_workbook
+from tests.party.xlsx_helpers import MEMBERS_SHEET, member, workbook_bytes
+
+
+def test_a_sheet_over_the_row_limit_is_refused_whole(login, staff, tree, monkeypatch):
+    monkeypatch.setattr(base, "MAX_ROWS", 3)
+    rows = [member(f"Nguyễn Văn Thử {i}", "CBA", birth_date="01/01/1990") for i in range(4)]
+    before = db_state()
+    batch, html = preview(login(staff), workbook_bytes(None, rows))
+    assert batch.status == ImportBatch.Status.FAILED
+    assert "hơn 3 dòng dữ liệu" in html
+    assert db_state() == before
+
+
+def test_a_stray_cell_far_to_the_right_is_ignored(login, staff, tree):
+    workbook = openpyxl.load_workbook(io.BytesIO(workbook_bytes(None, [member("Nguyễn Văn Xa", "CBA")])))
+    workbook[MEMBERS_SHEET]["XFD2"] = "lạc chỗ"
+    output = io.BytesIO()
+    workbook.save(output)
+    batch, _ = preview(login(staff), output.getvalue())
+    assert batch.status == ImportBatch.Status.PENDING, batch.summary
+
+
+def test_a_second_confirm_from_a_stale_page_writes_nothing(login, staff, tree):
+    client = login(staff)
+    batch, _ = preview(client, real_workbook())
+    stale = ImportBatch.objects.get(pk=batch.pk)  # what a second tab still believes: pending
+    assert confirm_batch(batch=batch, user=staff).ok
+    Member.objects.update(position="Sửa sau khi nhập")
+    written = db_state()
+    assert stale.status == ImportBatch.Status.PENDING
+    assert confirm_batch(batch=stale, user=staff) is None
+    assert db_state() == written
+
+
+@pytest.mark.parametrize(
+    ("persona", "sheets"),
+    [
+        ("staff", ["Hướng dẫn", "Đơn vị", "Đảng viên", "Kế hoạch", "Đăng ký"]),
+        ("secretary_a", ["Hướng dẫn", "Kế hoạch", "Đăng ký"]),
+    ],
+)
+def test_the_template_holds_only_the_sheets_the_user_may_upload(login, request, persona, sheets, tree):
+    response = login(request.getfixturevalue(persona)).get(reverse("import_template"))
+    assert response.status_code == 200
+    assert openpyxl.load_workbook(io.BytesIO(response.content)).sheetnames == sheets
