@@ -1,5 +1,6 @@
 """Settings, read from the environment (see .env.example)."""
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -30,6 +31,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "treebeard",
     "simple_history",
+    "config.apps.AxesConfig",  # django-axes, with a Vietnamese name in admin
     "party",
     "pledges",
     "reports",
@@ -48,6 +50,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Last, so its lockout page still passes through the CSP and security middleware.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -84,6 +88,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Login lockout (django-axes, see docs/decisions.md). The axes backend comes first: it refuses a
+# locked-out login before the password is checked. It needs the request, so the test client's
+# `login()` cannot be used (tests post to the login form).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+# One username from one address: an office sharing one address is not locked by one person's typos.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# A timedelta: a bare number would be read as hours.
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_RESET_ON_SUCCESS = True
+# Tries during the lockout do not restart the 15 minutes, so the page's promise holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -136,7 +156,11 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_PROXY", False) else None
+BEHIND_PROXY = env.bool("BEHIND_PROXY", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
+# The client address axes records and locks: REMOTE_ADDR, or behind the proxy the address the
+# proxy appended to X-Forwarded-For (see config/client_ip.py and docs/operations.md).
+AXES_CLIENT_IP_CALLABLE = "config.client_ip.forwarded_client_ip" if BEHIND_PROXY else None
 
 LOGGING = {
     "version": 1,

@@ -11,6 +11,7 @@ import datetime
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 
 from party.models import Gender, Member, PartyStatus, RoleKind, Unit, UnitKind, UnitRole
 
@@ -35,6 +36,18 @@ def make_user(username: str, role: str | None = None, unit: Unit | None = None, 
     if role:
         UnitRole.objects.create(user=user, unit=unit, role=role)
     return user
+
+
+def log_in(client, username: str, password: str = PASSWORD) -> bool:
+    """Log in through the login form, as a person does; True when the client is now that user.
+
+    django-axes (login lockout) needs the request in `authenticate()`, so the test client's
+    `login()` fails with AxesBackendRequestParameterRequired; `force_login()` would skip the
+    password check.
+    """
+    client.logout()
+    response = client.post(reverse("login"), {"username": username, "password": password})
+    return response.status_code == 302 and response.wsgi_request.user.get_username() == username
 
 
 @pytest.fixture
@@ -90,10 +103,10 @@ def outsider(db):
 
 @pytest.fixture
 def login(client):
-    """Log a persona in with a real password check and return the client."""
+    """Log a persona in through the login form (a real password check) and return the client."""
 
     def _login(user):
-        assert client.login(username=user.username, password=PASSWORD)
+        assert log_in(client, user.username), f"{user.username} could not log in"
         return client
 
     return _login

@@ -11,6 +11,7 @@ from django.urls import reverse
 from party.demo import DEMO_PASSWORD, ROOT_CODE, SCALE_ROOT_CODE
 from party.models import Member, Membership, PartyStatus, Unit, UnitKind
 from pledges.models import Plan, Pledge, PledgeStatus
+from tests.conftest import log_in
 
 
 def seed(*args: str) -> str:
@@ -73,14 +74,14 @@ def test_demo_has_transfers_with_closed_history(demo):
 def test_demo_prints_accounts_that_log_in(demo, client):
     for username in ("admin", "canbo", "bithu"):
         assert username in demo
-        assert client.login(username=username, password=DEMO_PASSWORD), username
+        assert log_in(client, username, DEMO_PASSWORD), username
         client.logout()
     assert DEMO_PASSWORD in demo
 
 
 def test_secretary_sees_own_cell_and_not_another(demo, client):
     cells = list(Unit.objects.get_children(Unit.objects.get(code=ROOT_CODE)).filter(kind=UnitKind.CELL))
-    assert client.login(username="bithu", password=DEMO_PASSWORD)
+    assert log_in(client, "bithu", DEMO_PASSWORD)
     own = client.get(reverse("unit_detail", args=[cells[0].pk]))
     assert own.status_code == 200
     some_member = Member.objects.filter(unit=cells[0]).first()
@@ -89,7 +90,7 @@ def test_secretary_sees_own_cell_and_not_another(demo, client):
 
 
 def test_staff_sees_the_committee(demo, client):
-    assert client.login(username="canbo", password=DEMO_PASSWORD)
+    assert log_in(client, "canbo", DEMO_PASSWORD)
     response = client.get(reverse("unit_detail", args=[Unit.objects.get(code=ROOT_CODE).pk]))
     assert response.status_code == 200
 
@@ -185,5 +186,5 @@ def test_scale_on_an_empty_database_also_builds_the_demo(db, client):
         Member.objects.filter(unit__path__startswith=Unit.objects.get(code=SCALE_ROOT_CODE).path).count()
         == 100
     )
-    assert client.login(username="admin", password=DEMO_PASSWORD)
+    assert log_in(client, "admin", DEMO_PASSWORD)
     assert client.get(reverse("home")).status_code == 200

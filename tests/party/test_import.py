@@ -20,7 +20,7 @@ from django.utils.html import escape
 
 from party.models import Gender, ImportBatch, Member, Membership, PartyStatus, RoleKind, Unit, UnitKind
 from party.text import name_sort_key
-from tests.conftest import PASSWORD, make_member, make_unit, make_user
+from tests.conftest import log_in, make_member, make_unit, make_user
 from tests.party.xlsx_helpers import (
     MEMBER_COLUMNS,
     MEMBER_HEADERS,
@@ -1067,7 +1067,7 @@ def test_staff_cannot_see_or_confirm_another_users_batch(login, staff, tree):
     batch, _ = preview(login(staff), real_workbook())
     colleague = make_user("canbo2", RoleKind.STAFF, tree["committee"])
     other = Client()
-    assert other.login(username=colleague.username, password=PASSWORD)
+    assert log_in(other, colleague.username)
     assert other.get(reverse("import_preview", args=[batch.pk])).status_code == 404
     before = db_state()
     assert other.post(reverse("import_confirm", args=[batch.pk])).status_code == 404
@@ -1081,7 +1081,7 @@ def test_staff_cannot_see_or_confirm_another_users_batch(login, staff, tree):
 def test_admin_may_open_any_batch(login, staff, admin_user, tree):
     batch, _ = preview(login(staff), real_workbook())
     other = Client()
-    assert other.login(username=admin_user.username, password=PASSWORD)
+    assert log_in(other, admin_user.username)
     assert other.get(reverse("import_preview", args=[batch.pk])).status_code == 200
 
 
