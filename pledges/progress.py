@@ -119,7 +119,8 @@ def subtree_progress(unit: Unit, year: int) -> list[UnitProgress]:
         parent.plan_units += row.plan_units
         parent.planned += row.planned
     _count_movers_once(periods, by_path, unit.depth, year)
-    return [row for row in rows if row.active or row.members or row.registered or row.has_plan]
+    # The first row is the whole subtree's total: it stays even for a dissolved, empty unit.
+    return [rows[0], *(row for row in rows[1:] if row.active or row.members or row.registered or row.has_plan)]
 
 
 def _count_movers_once(

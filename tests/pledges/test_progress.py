@@ -313,3 +313,13 @@ def test_cell_secretary_sees_own_cells_leaders(login, tree, season):
     secretary = make_user("bithu_a2", RoleKind.SECRETARY, tree["cell_a"])
     page = login(secretary).get(reverse("leaders", args=[tree["cell_a"].pk, YEAR])).content.decode()
     assert "Trần Thị Bình" in page
+
+
+def test_progress_of_a_dissolved_empty_unit_shows_zero_totals(login, staff, tree):
+    gone = make_unit(
+        "CBX", tree["committee"], dissolved_on=datetime.date(2020, 6, 30), short_name="Chi bộ cũ"
+    )
+    response = login(staff).get(progress_url(gone, 2024))
+    assert response.status_code == 200
+    totals = response.context["totals"]
+    assert (totals.members, totals.registered) == (0, 0)
