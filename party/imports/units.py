@@ -16,6 +16,9 @@ from party.imports.base import (
 from party.models import Unit, UnitKind
 from party.text import clean_name
 
+# The fields a row sets on a unit (besides its code and its place in the tree).
+UNIT_FIELDS = ("short_name", "name", "kind", "sort_order", "dissolved_on")
+
 
 class UnitRowForm(forms.Form):
     code = UnitCodeField()
@@ -159,7 +162,7 @@ class UnitSheet(Sheet):
 
     def diff(self, unit: Unit, data: dict) -> list[str]:
         changes = []
-        for name in ("short_name", "name", "kind", "sort_order", "dissolved_on"):
+        for name in UNIT_FIELDS:
             old, new = getattr(unit, name), data[name]
             if isinstance(new, str):
                 new = clean_name(new)  # as Unit.save() stores it: NFC, single spaces
@@ -186,9 +189,10 @@ class UnitSheet(Sheet):
             if action.action == "update":
                 unit, data = action.payload
                 order_changed = unit.sort_order != data["sort_order"]
-                for name in ("short_name", "name", "kind", "sort_order", "dissolved_on"):
+                for name in UNIT_FIELDS:
                     setattr(unit, name, data[name])
-                unit.save()
+                # Only these fields: an earlier row's re-sort may have moved this unit's path.
+                unit.save(update_fields=[*UNIT_FIELDS, "search_name", "updated_at"])
                 if order_changed:
                     unit.refresh_from_db()
                     resort_unit(unit)
@@ -201,9 +205,7 @@ class UnitSheet(Sheet):
                 if parent_code and parent_code in {d["code"] for d in pending}:
                     waiting.append(data)
                     continue
-                fields = {
-                    k: data[k] for k in ("code", "short_name", "name", "kind", "sort_order", "dissolved_on")
-                }
+                fields = {k: data[k] for k in ("code", *UNIT_FIELDS)}
                 if parent_code:
                     parent = created.get(parent_code) or Unit.objects.get(code=parent_code)
                     created[data["code"]] = Unit.objects.add_child(parent, fields)

@@ -7,9 +7,10 @@ import pytest
 from django.urls import reverse
 
 from party.imports import base, confirm_batch
-from party.models import ImportBatch, Member
+from party.models import ImportBatch, Member, Unit
+from tests.conftest import make_unit
 from tests.party.test_import import db_state, preview, real_workbook
-from tests.party.xlsx_helpers import MEMBERS_SHEET, member, workbook_bytes
+from tests.party.xlsx_helpers import MEMBERS_SHEET, member, unit, workbook_bytes
 
 
 def test_a_sheet_over_the_row_limit_is_refused_whole(login, staff, tree, monkeypatch):
@@ -54,3 +55,21 @@ def test_the_template_holds_only_the_sheets_the_user_may_upload(login, request, 
     response = login(request.getfixturevalue(persona)).get(reverse("import_template"))
     assert response.status_code == 200
     assert openpyxl.load_workbook(io.BytesIO(response.content)).sheetnames == sheets
+
+
+def test_reordering_one_unit_and_renaming_its_sibling_in_one_file_keeps_the_tree(login, admin_user, tree):
+    committee = tree["committee"]
+    for code, order in [("CBX1", 1), ("CBX2", 2), ("CBX3", 3)]:
+        make_unit(code, committee, short_name=f"Chi bộ {code}", sort_order=order)
+    rows = [
+        unit("CBX3", "DB", "Chi bộ CBX3", sort_order=0),
+        unit("CBX1", "DB", "Chi bộ CBX1 mới", sort_order=1),
+    ]
+    client = login(admin_user)
+    batch, _ = preview(client, workbook_bytes(rows))
+    assert client.post(reverse("import_confirm", args=[batch.pk])).status_code == 302
+    assert Unit.objects.find_problems() == ([], [], [], [], [])
+    children = Unit.objects.get_children(Unit.objects.get(pk=committee.pk))
+    codes = [u.code for u in children if u.code.startswith("CBX")]
+    assert codes == ["CBX3", "CBX1", "CBX2"]
+    assert Unit.objects.get(code="CBX1").short_name == "Chi bộ CBX1 mới"
