@@ -15,6 +15,8 @@ from party.models import ImportBatch
 # In dependency order: a sheet may refer to records an earlier sheet creates.
 # Later features append their sheets here (pledges: PledgesConfig.ready()).
 SHEETS: list[type[Sheet]] = [UnitSheet, MemberSheet]
+# The preview lists this many errors; the rest are counted.
+MAX_SHOWN_ERRORS = 1000
 
 
 @dataclass
@@ -33,8 +35,9 @@ class ImportResult:
     def as_dict(self) -> dict:
         return {
             "sheets": [plan.as_dict() for plan in self.plans],
-            "errors": [error.as_dict() for error in self.errors[:1000]],
+            "errors": [error.as_dict() for error in self.errors[:MAX_SHOWN_ERRORS]],
             "error_count": len(self.errors),
+            "more_errors": max(len(self.errors) - MAX_SHOWN_ERRORS, 0),
         }
 
 

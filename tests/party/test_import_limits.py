@@ -73,3 +73,13 @@ def test_reordering_one_unit_and_renaming_its_sibling_in_one_file_keeps_the_tree
     codes = [u.code for u in children if u.code.startswith("CBX")]
     assert codes == ["CBX3", "CBX1", "CBX2"]
     assert Unit.objects.get(code="CBX1").short_name == "Chi bộ CBX1 mới"
+
+
+def test_preview_counts_the_errors_it_does_not_list(login, staff, tree, monkeypatch):
+    from party.imports import service
+
+    monkeypatch.setattr(service, "MAX_SHOWN_ERRORS", 2)
+    rows = [member(f"Nguyễn Văn Lỗi {i}", "KHONGCO") for i in range(5)]
+    batch, html = preview(login(staff), workbook_bytes(None, rows))
+    assert batch.summary["error_count"] == 5 and len(batch.summary["errors"]) == 2
+    assert "và 3 lỗi nữa (chỉ hiện 2 lỗi đầu)" in html
