@@ -10,8 +10,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.html import format_html
 
-from party.models import ImportBatch, Member, Membership, Unit, UnitRole, transfer_member
+from party.models import ImportBatch, Member, Membership, Unit, UnitRole, check_transfer_date, transfer_member
 from party.text import search_key
+
+
+class SearchKeyMixin:
+    """Search the stored diacritic-free keys with the typed text folded the same way."""
+
+    def get_search_results(self, request, queryset, search_term):
+        return super().get_search_results(request, queryset, search_key(search_term))
 
 
 class UnitAdminForm(forms.ModelForm):
@@ -45,7 +52,7 @@ class UnitAdminForm(forms.ModelForm):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(SearchKeyMixin, admin.ModelAdmin):
     form = UnitAdminForm
     list_display = ["tree_name", "code", "kind", "sort_order", "dissolved_on"]
     list_filter = ["kind", ("dissolved_on", admin.EmptyFieldListFilter)]
@@ -57,9 +64,6 @@ class UnitAdmin(admin.ModelAdmin):
     @admin.display(description="Đơn vị (theo cây)", ordering="path")
     def tree_name(self, unit: Unit) -> str:
         return format_html("{}{}", "— " * (unit.depth - 1), unit.short_name)
-
-    def get_search_results(self, request, queryset, search_term):
-        return super().get_search_results(request, queryset, search_key(search_term))
 
     def has_delete_permission(self, request, obj=None) -> bool:
         # Units are dissolved, never deleted: their history must stay in the reports.
@@ -119,19 +123,15 @@ class MemberAdminForm(forms.ModelForm):
         cleaned = super().clean()
         # transfer_member() refuses a date before the current period; say so here, not with a 500.
         if self.instance.pk and "unit" in self.changed_data:
-            on = cleaned.get("transfer_date") or datetime.date.today()
-            current = self.instance.memberships.filter(ended_on__isnull=True).first()
-            if current is not None and on < current.started_on:
-                self.add_error(
-                    "transfer_date",
-                    f"Ngày chuyển phải từ {current.started_on:%d/%m/%Y} "
-                    "(ngày bắt đầu sinh hoạt hiện tại) trở đi.",
-                )
+            try:
+                check_transfer_date(self.instance, cleaned.get("transfer_date") or datetime.date.today())
+            except ValidationError as error:
+                self.add_error("transfer_date", error)
         return cleaned
 
 
 @admin.register(Member)
-class MemberAdmin(admin.ModelAdmin):
+class MemberAdmin(SearchKeyMixin, admin.ModelAdmin):
     form = MemberAdminForm
     list_display = ["full_name", "birth_date", "party_status", "party_card_number", "unit", "is_leader"]
     list_filter = ["party_status", "gender", "is_leader"]
@@ -145,9 +145,6 @@ class MemberAdmin(admin.ModelAdmin):
         ("Đảng tịch", {"fields": ["party_status", "party_card_number", "admitted_on", "confirmed_on"]}),
         ("Đơn vị", {"fields": ["unit", "transfer_date"]}),
     ]
-
-    def get_search_results(self, request, queryset, search_term):
-        return super().get_search_results(request, queryset, search_key(search_term))
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return request.user.is_superuser
@@ -207,6 +204,9 @@ class ImportBatchAdmin(admin.ModelAdmin):
     list_select_related = ["uploaded_by"]
     exclude = ["content"]
     readonly_fields = ["file_name", "uploaded_by", "status", "summary", "created_at", "committed_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("content")
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from party.access import can_import, get_visible_or_404
+from party.access import get_visible_or_404
 from party.forms import MemberListForm, UnitFilterForm
 from party.models import Member, Unit
 from party.stats import member_counts
@@ -30,7 +30,6 @@ def home(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": [(unit, counts[unit.pk], min(unit.depth - base_depth, 8)) for unit in page.object_list],
             "own_roles": own_units,
-            "can_import": can_import(request.user),
             "query": query.urlencode(),
         },
     )

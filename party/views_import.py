@@ -26,7 +26,8 @@ def _own_batch(request: HttpRequest, pk: int) -> ImportBatch:
         if request.user.is_superuser
         else ImportBatch.objects.filter(uploaded_by=request.user)
     )
-    return get_object_or_404(batches, pk=pk)
+    # The file itself is read only when confirming (confirm_batch fetches it under a lock).
+    return get_object_or_404(batches.defer("content"), pk=pk)
 
 
 def import_template(request: HttpRequest) -> HttpResponse:

@@ -188,17 +188,10 @@ class EvaluationTable:
 
     def __init__(self, *, unit: Unit, year: int, scale: RatingScale | None, can_edit: bool):
         self.unit, self.year, self.scale = unit, year, scale
-        people = Member.objects.belonging_in_year(unit, year)
-        members = list(people.in_name_order())
-        pledges = {
-            p.member_id: p
-            for p in Pledge.objects.filter(year=year, member__in=people.values("pk"))
-            .select_related("rating", "unit")
-            .prefetch_related("deeds")
-        }
+        pledges = Pledge.objects.select_related("rating", "unit").prefetch_related("deeds")
+        people = pledges.of_people_in(unit, year)
         self.rows = []
-        for number, member in enumerate(members, start=1):
-            pledge = pledges.get(member.pk)
+        for number, (member, pledge) in enumerate(people, start=1):
             editable = (
                 can_edit
                 and scale is not None
@@ -273,7 +266,7 @@ def evaluate_cell(*, table: EvaluationTable) -> dict[str, int]:
     Each change goes through `.save()` so the history records it with the user.
     """
     forms_by_pk = {form.pledge.pk: form for form in table.forms}
-    current = {p.pk: p for p in Pledge.objects.select_for_update().filter(pk__in=forms_by_pk)}
+    current = {p.pk: p for p in Pledge.objects.select_for_update().order_by().filter(pk__in=forms_by_pk)}
     stale = {
         pk
         for pk, form in forms_by_pk.items()

@@ -10,7 +10,6 @@ import datetime
 import io
 from decimal import Decimal
 
-from django.db.models import Prefetch
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -18,9 +17,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from party.models import Member, Unit
+from party.models import Unit
 from pledges.imports import PledgeSheet
-from pledges.models import NotEvaluatedReason, Pledge, PledgeDeed, RatingScale
+from pledges.models import NotEvaluatedReason, Pledge, RatingScale
 
 HEADER_FILL = PatternFill("solid", fgColor="FFF2CC")
 BOLD = Font(bold=True)
@@ -50,19 +49,11 @@ def _put(sheet, row: int, column: int, value):
 
 def build_cell_workbook(*, unit: Unit, year: int, upload_url: str) -> bytes:
     """Every person of the unit in the year, with their deeds (one row each) or one empty row."""
-    people = Member.objects.belonging_in_year(unit, year)
-    members = list(people.in_name_order())
-    pledges = {
-        p.member_id: p
-        for p in Pledge.objects.filter(year=year, member__in=people.values("pk"))
-        .select_related("rating")
-        .prefetch_related(Prefetch("deeds", queryset=PledgeDeed.objects.order_by("position", "pk")))
-    }
+    people = Pledge.objects.select_related("rating").prefetch_related("deeds").of_people_in(unit, year)
     scale = RatingScale.objects.in_force_for_year(year)
 
     rows, elsewhere, registered = [], [], 0
-    for member in members:
-        pledge = pledges.get(member.pk)
+    for member, pledge in people:
         if pledge is not None and pledge.unit_id != unit.pk:
             elsewhere.append(member.full_name)  # the registration stays with the unit it was made in
             continue
@@ -103,7 +94,7 @@ def build_cell_workbook(*, unit: Unit, year: int, upload_url: str) -> bytes:
     workbook = Workbook()
     guide = workbook.active
     guide.title = "Hướng dẫn"
-    _write_guide(guide, unit, year, scale, upload_url, len(members) - len(elsewhere), registered, elsewhere)
+    _write_guide(guide, unit, year, scale, upload_url, len(people) - len(elsewhere), registered, elsewhere)
     _write_rows(workbook.create_sheet(PledgeSheet.title), rows, scale)
     output = io.BytesIO()
     workbook.save(output)

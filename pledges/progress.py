@@ -45,19 +45,6 @@ class UnitProgress:
     planned: int = 0  # of those, how many have one
 
     @property
-    def kind_label(self) -> str:
-        return UnitKind(self.kind).label
-
-    @property
-    def is_cell(self) -> bool:
-        return self.kind in UnitKind.cells()
-
-    @property
-    def pending(self) -> int:
-        """Registered but neither evaluated nor marked "chưa đánh giá"."""
-        return self.registered - self.evaluated - self.not_evaluated
-
-    @property
     def share(self) -> int | None:
         """Per cent of the people who registered here; None when nobody belongs."""
         return round(100 * self.registered / self.members) if self.members else None
@@ -120,7 +107,10 @@ def subtree_progress(unit: Unit, year: int) -> list[UnitProgress]:
         parent.planned += row.planned
     _count_movers_once(periods, by_path, unit.depth, year)
     # The first row is the whole subtree's total: it stays even for a dissolved, empty unit.
-    return [rows[0], *(row for row in rows[1:] if row.active or row.members or row.registered or row.has_plan)]
+    return [
+        rows[0],
+        *(row for row in rows[1:] if row.active or row.members or row.registered or row.has_plan),
+    ]
 
 
 def _count_movers_once(

@@ -2,7 +2,6 @@
 
 from django.db import IntegrityError, models, transaction
 from django.forms import BaseInlineFormSet, ModelForm
-from django.utils import timezone
 from simple_history.utils import update_change_reason
 
 from pledges.models import Pledge, PledgeStatus
@@ -12,24 +11,23 @@ class StaleEdit(Exception):
     """Someone else saved the record after this person opened it."""
 
 
-def save_with_deeds(
-    *, form: ModelForm, formset: BaseInlineFormSet, duplicate_of: models.QuerySet
-) -> models.Model:
+def save_with_deeds(*, form: ModelForm, formset: BaseInlineFormSet) -> models.Model:
     """Save a plan or a registration and its deed rows, refusing a save made on a stale copy.
 
-    `duplicate_of` selects a record that would make a new one a duplicate (same person or unit
-    and year): a second submit of the same new form is refused instead of creating a twin.
+    A second submit of the same new form meets the (unit or person, year) uniqueness
+    constraint and is refused the same way instead of creating a twin.
     """
     expected = form.cleaned_data["version"]
     try:
         with transaction.atomic():
             instance = form.instance
             if instance.pk:
-                current = type(instance).objects.select_for_update().filter(pk=instance.pk).first()
+                # order_by(): the default ordering would join (and lock) the unit or member row too.
+                current = type(instance).objects.select_for_update().order_by().filter(pk=instance.pk).first()
                 if current is None or current.version != expected:
                     raise StaleEdit
                 instance.version = current.version + 1
-            elif expected != 0 or duplicate_of.exists():
+            elif expected != 0:
                 raise StaleEdit
             instance = form.save()
             formset.instance = instance
@@ -42,11 +40,10 @@ def save_with_deeds(
 @transaction.atomic
 def reopen_pledge(*, pledge: Pledge, reason: str = "Mở lại để sửa") -> Pledge:
     """Committee staff unlock an evaluated registration; the history records it."""
-    pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
+    pledge = Pledge.objects.select_for_update().order_by().get(pk=pledge.pk)
     pledge.status = PledgeStatus.REGISTERED
     pledge.evaluated_at = None
     pledge.version += 1
-    pledge.updated_at = timezone.now()
     pledge.save()
     update_change_reason(pledge, reason)
     return pledge

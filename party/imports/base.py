@@ -285,3 +285,5 @@ class ImportContext:
     def __init__(self, user):
         self.user = user
         self.planned_unit_codes: set[str] = set()
+        # What earlier sheets plan, by title, for the sheets that refer to it.
+        self.sheet_plans: dict[str, SheetPlan] = {}

@@ -28,10 +28,6 @@ class ImportResult:
     def ok(self) -> bool:
         return not self.errors
 
-    @property
-    def has_changes(self) -> bool:
-        return any(p.count("create") or p.count("update") for p in self.plans)
-
     def as_dict(self) -> dict:
         return {
             "sheets": [plan.as_dict() for plan in self.plans],
@@ -47,7 +43,6 @@ def _plan(data: bytes, file_name: str, user) -> tuple[ImportResult, list[tuple[S
     result, planned = ImportResult(), []
     try:
         context = ImportContext(user)
-        context.sheet_plans = {}  # what earlier sheets plan, for the sheets that refer to it
         known = {sheet_class.title for sheet_class in SHEETS}
         if not known & set(workbook.sheetnames):
             titles = ", ".join(f"“{title}”" for title in known)

@@ -97,6 +97,8 @@ class UnitSheet(Sheet):
             seen.setdefault(data["code"], row.number)
         codes = {data["code"] for _, data in cleaned} | {data["parent_code"] for _, data in cleaned}
         existing = {u.code: u for u in Unit.objects.filter(code__in=codes - {""})}
+        parents = Unit.objects.filter(path__in={u.parent_path for u in existing.values()})
+        parent_codes = dict(parents.values_list("path", "code"))
         editable = set(
             Unit.objects.editable_by(self.context.user)
             .filter(code__in=codes - {""})
@@ -139,8 +141,7 @@ class UnitSheet(Sheet):
                     RowAction(row.number, "create", f"{code} — {data['short_name']}", payload=data)
                 )
                 continue
-            parent = Unit.objects.get_parent(unit)
-            if (parent.code if parent else "") != parent_code:
+            if parent_codes.get(unit.parent_path, "") != parent_code:
                 self.error(
                     row.number,
                     "parent_code",
@@ -196,21 +197,22 @@ class UnitSheet(Sheet):
                 if order_changed:
                     unit.refresh_from_db()
                     resort_unit(unit)
-        created: dict[str, Unit] = {}
+        known: dict[str, Unit] = {}  # units created here, and parents fetched once
         pending = [a.payload for a in plan.actions if a.action == "create"]
         while pending:  # parents before children; cycles were refused in plan()
-            waiting = []
+            waiting, pending_codes = [], {d["code"] for d in pending}
             for data in pending:
                 parent_code = data["parent_code"]
-                if parent_code and parent_code in {d["code"] for d in pending}:
+                if parent_code and parent_code in pending_codes:
                     waiting.append(data)
                     continue
                 fields = {k: data[k] for k in ("code", *UNIT_FIELDS)}
                 if parent_code:
-                    parent = created.get(parent_code) or Unit.objects.get(code=parent_code)
-                    created[data["code"]] = Unit.objects.add_child(parent, fields)
+                    if parent_code not in known:
+                        known[parent_code] = Unit.objects.get(code=parent_code)
+                    known[data["code"]] = Unit.objects.add_child(known[parent_code], fields)
                 else:
-                    created[data["code"]] = Unit.objects.add_root(fields)
+                    known[data["code"]] = Unit.objects.add_root(fields)
             pending = waiting
 
 

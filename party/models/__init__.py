@@ -1,5 +1,5 @@
 from party.models.imports import ImportBatch
-from party.models.members import Gender, Member, Membership, PartyStatus, transfer_member
+from party.models.members import Gender, Member, Membership, PartyStatus, check_transfer_date, transfer_member
 from party.models.roles import RoleKind, UnitRole
 from party.models.units import Unit, UnitKind, subtree_q
 
@@ -13,6 +13,7 @@ __all__ = [
     "Unit",
     "UnitKind",
     "UnitRole",
+    "check_transfer_date",
     "subtree_q",
     "transfer_member",
 ]

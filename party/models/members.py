@@ -36,9 +36,6 @@ class MemberQuerySet(UnitScopedQuerySet):
         periods = Membership.objects.overlapping_year(year).filter(unit=unit)
         return self.filter(pk__in=periods.values("member_id"))
 
-    def party_members(self) -> "MemberQuerySet":
-        return self.exclude(party_status=PartyStatus.NONE)
-
     def in_name_order(self) -> "MemberQuerySet":
         return self.order_by("sort_key", "birth_date", "pk")
 
@@ -170,17 +167,23 @@ class Membership(models.Model):
         return f"{self.unit.short_name}: {self.started_on:%d/%m/%Y} – {end}"
 
 
+def check_transfer_date(member: Member, on: datetime.date) -> Membership | None:
+    """The open period a transfer on that date would close; refused if the date is before it."""
+    current = member.memberships.filter(ended_on__isnull=True).first()
+    if current is not None and on < current.started_on:
+        raise ValidationError(
+            f"Ngày chuyển phải từ {current.started_on:%d/%m/%Y} (ngày bắt đầu sinh hoạt hiện tại) trở đi."
+        )
+    return current
+
+
 @transaction.atomic
 def transfer_member(*, member: Member, to_unit: Unit, on: datetime.date) -> Membership:
     """Move a person to another unit, closing the current period so past reports stay true."""
     if to_unit.pk == member.unit_id:
         raise ValidationError("Người này đã sinh hoạt ở đơn vị đó.")
-    current = member.memberships.filter(ended_on__isnull=True).first()
+    current = check_transfer_date(member, on)
     if current is not None:
-        if on < current.started_on:
-            raise ValidationError(
-                f"Ngày chuyển phải từ {current.started_on:%d/%m/%Y} (ngày bắt đầu sinh hoạt hiện tại) trở đi."
-            )
         current.ended_on = on
         current.save(update_fields=["ended_on"])
     member.unit = to_unit

@@ -71,7 +71,7 @@ class PeopleFinder:
 
     def add_planned_people(self) -> None:
         """People the workbook's “Đảng viên” sheet creates, or gives a card or a unit."""
-        plans = getattr(self.sheet.context, "sheet_plans", {})
+        plans = self.sheet.context.sheet_plans
         members_plan = plans.get(MemberSheet.title)
         self.planned_cards: dict[str, Member | NewPerson] = {}
         for action in members_plan.actions if members_plan else ():

@@ -7,11 +7,6 @@ from party.models import Unit
 from party.models.units import UnitScopedQuerySet
 
 
-class PlanQuerySet(UnitScopedQuerySet):
-    def for_year(self, year: int) -> "PlanQuerySet":
-        return self.filter(year=year)
-
-
 class Plan(models.Model):
     """A unit's plan for one year with its deeds (kế hoạch và việc làm theo Bác)."""
 
@@ -25,7 +20,7 @@ class Plan(models.Model):
     updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
     history = HistoricalRecords(verbose_name="lịch sử kế hoạch")
 
-    objects = PlanQuerySet.as_manager()
+    objects = UnitScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "kế hoạch"

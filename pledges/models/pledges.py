@@ -28,6 +28,14 @@ class PledgeQuerySet(UnitScopedQuerySet):
     def for_year(self, year: int) -> "PledgeQuerySet":
         return self.filter(year=year)
 
+    def of_people_in(self, unit: Unit, year: int) -> list[tuple[Member, "Pledge | None"]]:
+        """Everyone who belonged to the unit in the year, in name order, with their registration
+        of that year (wherever it was made) or None: two queries, whatever the size of the cell.
+        """
+        members = list(Member.objects.belonging_in_year(unit, year).in_name_order())
+        pledges = {p.member_id: p for p in self.filter(year=year, member__in=[m.pk for m in members])}
+        return [(member, pledges.get(member.pk)) for member in members]
+
 
 class Pledge(models.Model):
     """A person's registration for a year: commitment, deeds, and the year-end evaluation."""

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from party.access import get_visible_or_404
-from party.models import Member, RoleKind, Unit
+from party.models import RoleKind, Unit
 from pledges.forms import PlanForm, plan_deed_formset
 from pledges.models import Plan, Pledge, PledgeStatus
 from pledges.services import StaleEdit, save_with_deeds
@@ -27,14 +27,8 @@ def cell_year(request: HttpRequest, unit_pk: int, year: int) -> HttpResponse:
     """Every person of the unit in the year with the state of their registration."""
     check_year(year)
     unit = get_visible_or_404(Unit, request.user, pk=unit_pk)
-    members = list(Member.objects.belonging_in_year(unit, year).in_name_order())
-    pledges = {
-        p.member_id: p
-        for p in Pledge.objects.filter(year=year, member__in=[m.pk for m in members])
-        .select_related("rating")
-        .annotate(deed_count=Count("deeds"))
-    }
-    rows = [(member, pledges.get(member.pk)) for member in members]
+    pledges = Pledge.objects.select_related("rating").annotate(deed_count=Count("deeds"))
+    rows = pledges.of_people_in(unit, year)
     registered = sum(1 for _, p in rows if p)
     evaluated = sum(1 for _, p in rows if p and p.status == PledgeStatus.EVALUATED)
     return render(
@@ -69,9 +63,7 @@ def plan_edit(request: HttpRequest, unit_pk: int, year: int) -> HttpResponse:
         formset = plan_deed_formset()(request.POST, instance=instance, prefix="deeds")
         if form.is_valid() and formset.is_valid():
             try:
-                save_with_deeds(
-                    form=form, formset=formset, duplicate_of=Plan.objects.filter(unit=unit, year=year)
-                )
+                save_with_deeds(form=form, formset=formset)
             except StaleEdit:
                 form.add_error(
                     None,

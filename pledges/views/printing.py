@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from party.access import get_visible_or_404
-from party.models import Member, Unit
+from party.models import Unit
 from pledges.models import Pledge
 from pledges.years import check_year
 
@@ -13,13 +13,7 @@ def cell_print(request: HttpRequest, unit_pk: int, year: int) -> HttpResponse:
     """Every person of the cell in the year with their deeds and rating, as on the cell page."""
     check_year(year)
     unit = get_visible_or_404(Unit, request.user, pk=unit_pk)
-    members = list(Member.objects.belonging_in_year(unit, year).in_name_order())
-    pledges = {
-        pledge.member_id: pledge
-        for pledge in Pledge.objects.filter(year=year, member__in=[m.pk for m in members])
-        .select_related("rating")
-        .prefetch_related("deeds")
-    }
+    rows = Pledge.objects.select_related("rating").prefetch_related("deeds").of_people_in(unit, year)
     return render(
         request,
         "pledges/cell_print.html",
@@ -27,6 +21,6 @@ def cell_print(request: HttpRequest, unit_pk: int, year: int) -> HttpResponse:
             "unit": unit,
             "parent": unit.ancestors().last(),
             "year": year,
-            "rows": [(member, pledges.get(member.pk)) for member in members],
+            "rows": rows,
         },
     )

@@ -51,9 +51,7 @@ def pledge_edit(request: HttpRequest, member_pk: int, year: int) -> HttpResponse
         formset = pledge_deed_formset()(request.POST, instance=instance, prefix="deeds")
         if form.is_valid() and formset.is_valid():
             try:
-                save_with_deeds(
-                    form=form, formset=formset, duplicate_of=Pledge.objects.filter(member=member, year=year)
-                )
+                save_with_deeds(form=form, formset=formset)
             except StaleEdit:
                 form.add_error(None, STALE_MESSAGE)
             else:

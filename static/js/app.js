@@ -31,22 +31,20 @@ function renumberRows(container) {
 
 document.addEventListener("click", (event) => {
   const add = event.target.closest("[data-add-row]");
-  if (add) {
-    const prefix = add.dataset.addRow;
-    const total = document.getElementById(`id_${prefix}-TOTAL_FORMS`);
-    const template = document.getElementById(`${prefix}-empty`);
-    const container = document.querySelector(`[data-formset="${prefix}"]`);
-    const index = Number(total.value);
-    const wrapper = document.createElement("div");
-    wrapper.innerHTML = template.innerHTML.replace(/__prefix__/g, String(index));
-    const row = wrapper.firstElementChild;
-    container.appendChild(row);
-    total.value = String(index + 1);
-    renumberRows(container);
-    const first = row.querySelector("textarea, input:not([type=hidden]), select");
-    if (first) first.focus();
-    return;
-  }
+  if (!add) return;
+  const prefix = add.dataset.addRow;
+  const total = document.getElementById(`id_${prefix}-TOTAL_FORMS`);
+  const template = document.getElementById(`${prefix}-empty`);
+  const container = document.querySelector(`[data-formset="${prefix}"]`);
+  const index = Number(total.value);
+  const wrapper = document.createElement("div");
+  wrapper.innerHTML = template.innerHTML.replace(/__prefix__/g, String(index));
+  const row = wrapper.firstElementChild;
+  container.appendChild(row);
+  total.value = String(index + 1);
+  renumberRows(container);
+  const first = row.querySelector("textarea, input:not([type=hidden]), select");
+  if (first) first.focus();
 });
 
 // Ticking "Bỏ việc làm này" greys the row out (the server deletes it on save); unticking restores it.
