@@ -132,6 +132,11 @@ STORAGES = {
     },
 }
 
+# Attached files of documents: outside the static tree, never served by the web server directly
+# (the download view checks scope first). Back this folder up with the database.
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=20 * 1024 * 1024)
+
 # Uploaded workbooks are read from memory up to this size; larger files are refused.
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024

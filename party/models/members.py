@@ -114,6 +114,23 @@ class Member(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def unit_on(self, date: datetime.date) -> Unit:
+        """The unit the person belonged to on a date (their current unit if no period covers it)."""
+        period = (
+            self.memberships.filter(started_on__lte=date)
+            .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=date))
+            .select_related("unit")
+            .order_by("-started_on", "-pk")
+            .first()
+        )
+        return period.unit if period else self.unit
+
+    def was_party_member_on(self, date: datetime.date) -> bool:
+        """A party member on that date: not an employee, and admitted by then (if the date is known)."""
+        if self.party_status == PartyStatus.NONE:
+            return False
+        return self.admitted_on is None or self.admitted_on <= date
+
     def fill_derived_fields(self) -> None:
         """Normalize the name and compute the search and sort keys (also used by bulk inserts)."""
         self.full_name = clean_name(self.full_name)

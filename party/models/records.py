@@ -1,0 +1,98 @@
+"""What every unit-owned work record shares: its unit, a search key, a version, soft deletion.
+
+Meetings, inspections, documents, conferences (party app), awards and good practices (pledges
+app) all derive from `UnitRecord`. Scope goes through the record's unit, like every other
+unit-owned model. Deleting from the browser only marks the record (`deleted_at`): it leaves the
+lists and the reports, and admins can restore it; the edit history keeps every version.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from party.models.units import UnitScopedQuerySet, words_q
+from party.text import search_key
+
+
+class RecordQuerySet(UnitScopedQuerySet):
+    def in_year(self, year: int) -> "RecordQuerySet":
+        """Records of a calendar year, by the record's own date field (`year_field`)."""
+        field = self.model.year_field
+        if field == "year":
+            return self.filter(year=year)
+        return self.filter(**{f"{field}__year": year})
+
+    def search(self, text: str) -> "RecordQuerySet":
+        return self.filter(words_q(text, field="search_text"))
+
+
+class LiveRecordManager(models.Manager.from_queryset(RecordQuerySet)):
+    """Records not deleted: what every page, list and report reads."""
+
+    def get_queryset(self) -> RecordQuerySet:
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
+class AllRecordManager(models.Manager.from_queryset(RecordQuerySet)):
+    """Deleted records too: for the admin, which can restore them."""
+
+
+class UnitRecord(models.Model):
+    """A record that belongs to one unit (the unit that held, issued, conducted or received it)."""
+
+    unit = models.ForeignKey("party.Unit", on_delete=models.PROTECT, related_name="+", verbose_name="đơn vị")
+    search_text = models.CharField(max_length=500, editable=False, db_index=True, default="")
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
+    updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
+    deleted_at = models.DateTimeField("đã xóa lúc", null=True, blank=True, editable=False)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name="người xóa",
+    )
+
+    # The field whose calendar year files the record under a year (a date field, or "year").
+    year_field: str = "year"
+    # The field that splits a list by kind (filters, import), if any.
+    kind_field: str | None = "kind"
+
+    objects = LiveRecordManager()
+    all_objects = AllRecordManager()
+
+    class Meta:
+        abstract = True
+        base_manager_name = "all_objects"
+
+    def save(self, *args, **kwargs) -> None:
+        self.search_text = search_key(" ".join(str(part) for part in self.search_parts() if part))[:500]
+        super().save(*args, **kwargs)
+
+    def search_parts(self) -> list:
+        """The texts a person might type to find this record (without diacritics in the key)."""
+        return []
+
+    @property
+    def record_year(self) -> int | None:
+        value = getattr(self, self.year_field)
+        if isinstance(value, datetime.date):
+            return value.year
+        return value
+
+    def mark_deleted(self, user) -> None:
+        self.deleted_at = timezone.now()
+        self.deleted_by = user
+        self.version += 1
+        self.save(update_fields=["deleted_at", "deleted_by", "version", "updated_at"])
+
+    def restore(self) -> None:
+        self.deleted_at = None
+        self.deleted_by = None
+        self.version += 1
+        self.save(update_fields=["deleted_at", "deleted_by", "version", "updated_at"])
