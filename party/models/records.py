@@ -71,8 +71,12 @@ class UnitRecord(models.Model):
         base_manager_name = "all_objects"
 
     def save(self, *args, **kwargs) -> None:
-        self.search_text = search_key(" ".join(str(part) for part in self.search_parts() if part))[:500]
+        self.fill_derived_fields()
         super().save(*args, **kwargs)
+
+    def fill_derived_fields(self) -> None:
+        """Compute the search key (bulk loads call this themselves, since they skip save())."""
+        self.search_text = search_key(" ".join(str(part) for part in self.search_parts() if part))[:500]
 
     def search_parts(self) -> list:
         """The texts a person might type to find this record (without diacritics in the key)."""
