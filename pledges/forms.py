@@ -3,20 +3,8 @@
 from django import forms
 from django.forms import inlineformset_factory
 
+from party.editing import DATE_WIDGET, VersionedForm
 from pledges.models import Plan, PlanDeed, Pledge, PledgeDeed
-
-# Text, not type=date: the browser's date picker shows the OS locale's order (often mm/dd).
-DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "size": 10})
-
-
-class VersionedForm(forms.ModelForm):
-    """Carries the version the person started from, so a concurrent save is detected."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["version"].initial = self.instance.version if self.instance.pk else 0
 
 
 class PledgeForm(VersionedForm):

@@ -7,10 +7,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from party.access import get_visible_or_404
+from party.editing import StaleEdit
 from party.models import RoleKind, Unit
 from pledges.forms import PlanForm, plan_deed_formset
 from pledges.models import Plan, Pledge, PledgeStatus
-from pledges.services import StaleEdit, save_with_deeds
+from pledges.services import save_with_deeds
 from pledges.years import check_year, current_year, year_choices
 
 

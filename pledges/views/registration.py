@@ -7,11 +7,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from party.access import get_visible_or_404
+from party.editing import StaleEdit
 from party.models import Member
 from party.models.units import is_staff_for
 from pledges.forms import PledgeForm, pledge_deed_formset
 from pledges.models import Pledge
-from pledges.services import StaleEdit, reopen_pledge, save_with_deeds
+from pledges.services import reopen_pledge, save_with_deeds
 from pledges.years import check_year
 
 STALE_MESSAGE = (

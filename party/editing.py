@@ -1,0 +1,57 @@
+"""Edit forms that detect concurrent saves, and the save that enforces it."""
+
+from collections.abc import Iterable
+
+from django import forms
+from django.db import IntegrityError, models, transaction
+
+# Text, not type=date: the browser's date picker shows the OS locale's order (often mm/dd).
+DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "size": 10})
+
+STALE_MESSAGE = (
+    "Bản ghi này vừa được người khác lưu trong lúc anh/chị đang sửa, nên chưa lưu được. "
+    "Nội dung anh/chị đã nhập vẫn còn dưới đây; hãy mở lại trang trong thẻ mới để xem bản mới nhất, "
+    "đối chiếu rồi lưu lại."
+)
+
+
+class StaleEdit(Exception):
+    """Someone else saved the record after this person opened it."""
+
+
+class VersionedForm(forms.ModelForm):
+    """Carries the version the person started from, so a concurrent save is detected."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version if self.instance.pk else 0
+
+
+def save_versioned(*, form: VersionedForm, formsets: Iterable[forms.BaseInlineFormSet] = ()) -> models.Model:
+    """Save a form (and its inline formsets) unless someone saved the record since it was opened.
+
+    A second submit of the same new form meets a uniqueness constraint, or carries version 0 for
+    a record that now exists, and is refused the same way instead of creating a twin.
+    """
+    expected = form.cleaned_data["version"]
+    try:
+        with transaction.atomic():
+            instance = form.instance
+            if instance.pk:
+                # order_by(): the default ordering would join (and lock) related rows too.
+                manager = type(instance)._base_manager
+                current = manager.select_for_update().order_by().filter(pk=instance.pk).first()
+                if current is None or current.version != expected:
+                    raise StaleEdit
+                instance.version = current.version + 1
+            elif expected != 0:
+                raise StaleEdit
+            instance = form.save()
+            for formset in formsets:
+                formset.instance = instance
+                formset.save()
+            return instance
+    except IntegrityError:
+        raise StaleEdit from None
