@@ -1,6 +1,8 @@
 from django.urls import path
 
 from party import views, views_import
+from party.record_types import RECORD_TYPES, document_file
+from party.record_views import record_urls, work_home
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,4 +14,8 @@ urlpatterns = [
     path("import/template.xlsx", views_import.import_template, name="import_template"),
     path("import/<int:pk>/", views_import.import_preview, name="import_preview"),
     path("import/<int:pk>/confirm/", views_import.import_confirm, name="import_confirm"),
+    path("work/", work_home, name="work_home"),
+    # /meetings/, /inspections/, /documents/, /conferences/ (list, new, detail, edit, delete)
+    *(pattern for record_type in RECORD_TYPES for pattern in record_urls(record_type)),
+    path("documents/<int:pk>/file/", document_file, name="document_file"),
 ]

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from party.access import get_visible_or_404
 from party.forms import MemberListForm, UnitFilterForm
 from party.models import Member, Unit
+from party.record_views import RECORD_TYPES
 from party.stats import member_counts
 
 
@@ -64,6 +65,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "sort_query": sort_query.urlencode(),
             "sort": form.current_sort,
             "current_year": datetime.date.today().year,
+            "record_types": RECORD_TYPES,
         },
     )
 

@@ -12,3 +12,8 @@ class PledgesConfig(AppConfig):
         from pledges.imports import SHEETS as PLEDGE_SHEETS
 
         SHEETS.extend(sheet for sheet in PLEDGE_SHEETS if sheet not in SHEETS)
+
+        from party.record_views import RECORD_TYPES
+        from pledges.record_types import RECORD_TYPES as PLEDGE_RECORD_TYPES
+
+        RECORD_TYPES.extend(kind for kind in PLEDGE_RECORD_TYPES if kind not in RECORD_TYPES)

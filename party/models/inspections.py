@@ -73,6 +73,16 @@ class Inspection(UnitRecord):
     def search_parts(self) -> list:
         return [self.subject, self.conclusion]
 
+    @property
+    def finding_summary(self) -> dict[str, int]:
+        """Counts for the list page, from the prefetched findings."""
+        findings = list(self.findings.all())
+        return {
+            "total": len(findings),
+            "closed": sum(1 for f in findings if f.closed_on),
+            "overdue": sum(1 for f in findings if f.is_overdue),
+        }
+
     def clean(self) -> None:
         if not self.unit_id or not self.conducted_by:
             return

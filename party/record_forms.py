@@ -1,0 +1,205 @@
+"""Entry forms of the work records: the shared base (unit and people in the user's editing scope)
+and the forms of meetings, inspections, documents and conferences."""
+
+from django import forms
+from django.forms import inlineformset_factory
+
+from party.editing import DATE_WIDGET, VersionedForm
+from party.files import ALLOWED_TEXT, check_document_file
+from party.models import (
+    Conference,
+    Document,
+    Inspection,
+    InspectionFinding,
+    Meeting,
+    Member,
+    Unit,
+    UnitKind,
+)
+
+# Above this many people in the user's scope, people lists show one unit's people at a time.
+MEMBER_CHOICES_LIMIT = 600
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    """Units as an indented list in tree order, dissolved ones marked."""
+
+    def label_from_instance(self, unit: Unit) -> str:
+        label = "\u2003" * max(unit.depth - 1, 0) + unit.short_name
+        return label if unit.is_active else f"{label} (đã giải thể)"
+
+
+class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
+    label_from_instance = UnitChoiceField.label_from_instance
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, member: Member) -> str:
+        return f"{member.full_name} ({member.birth_date:%Y}, {member.unit.short_name})"
+
+
+class MemberMultipleChoiceField(forms.ModelMultipleChoiceField):
+    label_from_instance = MemberChoiceField.label_from_instance
+
+
+class RecordForm(VersionedForm):
+    """A record's form: its unit (and any people) limited to what the user may enter data for.
+
+    `scope_unit` (the page's ?unit=) preselects the unit and narrows people lists to its subtree,
+    so a province-wide account never gets a list of a hundred thousand names.
+    """
+
+    unit_kinds: list[str] | None = None  # units a record of this kind may belong to
+    people_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args, user, scope_unit: Unit | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.scope_unit = scope_unit
+        units = Unit.objects.editable_by(user)
+        if self.unit_kinds:
+            units = units.filter(kind__in=self.unit_kinds)
+        if "unit" in self.fields:
+            self.fields["unit"].queryset = units
+            if scope_unit and not self.instance.pk:
+                self.fields["unit"].initial = scope_unit.pk
+        self.people_narrowed = False
+        for name in self.people_fields:
+            self._limit_people(name)
+
+    def _limit_people(self, name: str) -> None:
+        members = Member.objects.editable_by(self.user).select_related("unit").in_name_order()
+        narrowing = self.scope_unit or (self.instance.unit if self.instance.pk else None)
+        if narrowing is not None:
+            members = members.in_subtree(narrowing)
+        elif members.count() > MEMBER_CHOICES_LIMIT:
+            members = members.none()
+            self.people_narrowed = True
+        chosen = self._chosen_people(name)
+        if chosen:
+            members = members | Member.objects.filter(pk__in=chosen).select_related("unit")
+        self.fields[name].queryset = members.distinct()
+
+    def _chosen_people(self, name: str) -> list[int]:
+        """People already on the record stay selectable, whatever the narrowing."""
+        if not self.instance.pk:
+            return []
+        value = getattr(self.instance, name)
+        if hasattr(value, "all"):
+            return list(value.values_list("pk", flat=True))
+        return [value.pk] if value is not None else []
+
+
+class MeetingForm(RecordForm):
+    unit_kinds = UnitKind.cells()
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "unit",
+            "held_on",
+            "kind",
+            "includes_directive",
+            "topic",
+            "theme",
+            "attendance_present",
+            "attendance_expected",
+            "note",
+        ]
+        field_classes = {"unit": UnitChoiceField}
+        widgets = {"held_on": DATE_WIDGET, "note": forms.Textarea(attrs={"rows": 2})}
+
+
+class InspectionForm(RecordForm):
+    people_fields = ("target_members",)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target_units"].queryset = Unit.objects.visible_to(self.user)
+
+    class Meta:
+        model = Inspection
+        fields = [
+            "unit",
+            "kind",
+            "conducted_by",
+            "about_directive",
+            "subject",
+            "target_units",
+            "target_members",
+            "started_on",
+            "ended_on",
+            "conclusion",
+        ]
+        labels = {"unit": "Đơn vị tiến hành"}
+        field_classes = {
+            "unit": UnitChoiceField,
+            "target_units": UnitMultipleChoiceField,
+            "target_members": MemberMultipleChoiceField,
+        }
+        widgets = {
+            "started_on": DATE_WIDGET,
+            "ended_on": DATE_WIDGET,
+            "conclusion": forms.Textarea(attrs={"rows": 3}),
+            "target_units": forms.SelectMultiple(attrs={"size": 6}),
+            "target_members": forms.SelectMultiple(attrs={"size": 6}),
+        }
+
+
+class FindingForm(forms.ModelForm):
+    class Meta:
+        model = InspectionFinding
+        fields = ["content", "remedy", "deadline", "closed_on"]
+        widgets = {
+            "content": forms.Textarea(attrs={"rows": 2}),
+            "remedy": forms.Textarea(attrs={"rows": 2}),
+            "deadline": DATE_WIDGET,
+            "closed_on": DATE_WIDGET,
+        }
+
+
+def finding_formset(*, extra: int = 0):
+    return inlineformset_factory(
+        Inspection, InspectionFinding, form=FindingForm, extra=extra, can_delete=True
+    )
+
+
+class DocumentForm(RecordForm):
+    class Meta:
+        model = Document
+        fields = ["unit", "kind", "number", "issued_on", "title", "file"]
+        labels = {"unit": "Đơn vị ban hành"}
+        field_classes = {"unit": UnitChoiceField}
+        widgets = {
+            "issued_on": DATE_WIDGET,
+            "title": forms.Textarea(attrs={"rows": 2}),
+            "file": forms.ClearableFileInput(attrs={"accept": ".pdf,.doc,.docx,.xls,.xlsx"}),
+        }
+        help_texts = {"file": f"Không bắt buộc. Nhận tệp {ALLOWED_TEXT}."}
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload and hasattr(upload, "content_type"):  # a new upload, not the stored file
+            self.detected_content_type = check_document_file(upload)
+        return upload
+
+    def save(self, commit: bool = True) -> Document:
+        document = self.instance
+        upload = self.cleaned_data.get("file")
+        if upload is False or not upload:  # cleared, or never had one
+            document.file_original_name = document.file_content_type = ""
+            document.file_size = None
+        elif hasattr(self, "detected_content_type"):
+            document.file_original_name = upload.name[-255:]
+            document.file_content_type = self.detected_content_type
+            document.file_size = upload.size
+        return super().save(commit)
+
+
+class ConferenceForm(RecordForm):
+    class Meta:
+        model = Conference
+        fields = ["unit", "kind", "held_on", "title", "participants", "theme", "note"]
+        labels = {"unit": "Đơn vị tổ chức"}
+        field_classes = {"unit": UnitChoiceField}
+        widgets = {"held_on": DATE_WIDGET, "note": forms.Textarea(attrs={"rows": 2})}

@@ -1,0 +1,227 @@
+"""List, detail, entry and deletion pages shared by every kind of work record.
+
+Each kind is described once by a `RecordType` (model, form, templates); `record_urls()` gives
+its five URLs. Scope is the unit's, as everywhere: out of scope is 404; in scope but read-only
+is 403; deleting is for committee staff of the record's unit and only marks the record.
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path, reverse
+
+from party.access import get_visible_or_404
+from party.editing import STALE_MESSAGE, StaleEdit, save_versioned
+from party.forms import valid_values
+from party.models import Unit
+from party.models.units import is_staff_for
+from party.record_forms import UnitChoiceField
+
+FIRST_YEAR = 2016  # Directive 05-CT/TW was issued in May 2016.
+
+# Every kind of record, in menu order; each app adds its own in AppConfig.ready().
+RECORD_TYPES: list["RecordType"] = []
+
+
+@dataclass(frozen=True)
+class RecordType:
+    slug: str  # URL prefix and template names: records/<slug>_*.html
+    model: type
+    form_class: type
+    title: str  # the list's heading, e.g. "Sinh hoạt chi bộ"
+    new_label: str  # the create button, e.g. "Ghi buổi sinh hoạt"
+    kind_choices: list[tuple[str, str]] = field(default_factory=list)
+    related: tuple[str, ...] = ("unit",)
+    prefetch: tuple[str, ...] = ()
+    # (name, formset factory(extra=...)) for inline rows such as inspection findings.
+    formsets: tuple[tuple[str, Callable], ...] = ()
+    filter_form_class: type | None = None
+    multipart: bool = False
+
+    def url(self, action: str, *args) -> str:
+        return reverse(f"{self.slug}_{action}", args=args)
+
+
+class RecordFilterForm(forms.Form):
+    """Year, unit (with its subtree), kind and words to search, all optional."""
+
+    q = forms.CharField(label="Tìm", required=False, max_length=100)
+    year = forms.TypedChoiceField(label="Năm", required=False, coerce=int, empty_value=None)
+    unit = UnitChoiceField(label="Đơn vị", queryset=Unit.objects.none(), required=False, empty_label="Tất cả")
+    kind = forms.ChoiceField(label="Loại", required=False)
+    sort = forms.ChoiceField(required=False, choices=[("-date", "Mới nhất trước"), ("date", "Cũ nhất trước")])
+
+    def __init__(self, *args, user, record_type: RecordType, **kwargs):
+        super().__init__(*args, **kwargs)
+        this_year = datetime.date.today().year
+        self.fields["year"].choices = [("", "Mọi năm")] + [
+            (y, str(y)) for y in range(this_year + 1, FIRST_YEAR - 1, -1)
+        ]
+        self.fields["unit"].queryset = Unit.objects.visible_to(user)
+        if record_type.kind_choices:
+            self.fields["kind"].choices = [("", "Tất cả"), *record_type.kind_choices]
+        else:
+            del self.fields["kind"]
+        self.record_type = record_type
+
+    def apply(self, records):
+        data = valid_values(self)
+        model = self.record_type.model
+        if data.get("q"):
+            records = records.search(data["q"])
+        if data.get("year"):
+            records = records.in_year(data["year"])
+        if data.get("unit"):
+            records = records.in_subtree(data["unit"])
+        if data.get("kind"):
+            records = records.filter(**{model.kind_field: data["kind"]})
+        date = model.year_field
+        if data.get("sort") == "date":
+            return records.order_by(date, "pk")
+        return records.order_by(f"-{date}", "-pk")
+
+    @property
+    def chosen(self) -> dict:
+        return valid_values(self)
+
+
+def _scope_unit(request: HttpRequest) -> Unit | None:
+    """The unit named by ?unit= if the user may enter data for it."""
+    value = request.GET.get("unit", "")
+    if not value.isdigit():
+        return None
+    return Unit.objects.editable_by(request.user).filter(pk=int(value)).first()
+
+
+def record_list(request: HttpRequest, record_type: RecordType) -> HttpResponse:
+    form_class = record_type.filter_form_class or RecordFilterForm
+    form = form_class(request.GET or None, user=request.user, record_type=record_type)
+    records = record_type.model.objects.visible_to(request.user).select_related(*record_type.related)
+    records = form.apply(records).prefetch_related(*record_type.prefetch)
+    page = Paginator(records, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    can_add = Unit.objects.editable_by(request.user).exists()
+    return render(
+        request,
+        "records/list.html",
+        {
+            "record_type": record_type,
+            "rows_template": f"records/{record_type.slug}_rows.html",
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "filtered": any(v for k, v in form.chosen.items() if k != "sort"),
+            "can_add": can_add,
+            "add_url": record_type.url("create")
+            + (f"?unit={form.chosen['unit'].pk}" if form.chosen.get("unit") else ""),
+        },
+    )
+
+
+def record_detail(request: HttpRequest, record_type: RecordType, pk: int) -> HttpResponse:
+    record = get_visible_or_404(record_type.model, request.user, pk=pk)
+    return render(
+        request,
+        "records/detail.html",
+        {
+            "record_type": record_type,
+            "record": record,
+            "detail_template": f"records/{record_type.slug}_detail.html",
+            "can_edit": _can_edit(request.user, record),
+            "can_delete": is_staff_for(request.user, record.unit),
+        },
+    )
+
+
+def _can_edit(user, record) -> bool:
+    return type(record).objects.editable_by(user).filter(pk=record.pk).exists()
+
+
+def _bound_formsets(record_type: RecordType, request: HttpRequest, instance, *, creating: bool) -> list:
+    data = (request.POST, request.FILES) if request.method == "POST" else ()
+    return [
+        factory(extra=1 if creating and not data else 0)(*data, instance=instance, prefix=name)
+        for name, factory in record_type.formsets
+    ]
+
+
+def record_edit(request: HttpRequest, record_type: RecordType, pk: int | None = None) -> HttpResponse:
+    """Create (pk None) or edit a record; a stale or repeated save is refused, the input kept."""
+    if pk is None:
+        if not Unit.objects.editable_by(request.user).exists():
+            raise PermissionDenied("Tài khoản này chỉ được xem, không được nhập liệu.")
+        instance = record_type.model()
+    else:
+        instance = get_visible_or_404(record_type.model, request.user, pk=pk)
+        if not _can_edit(request.user, instance):
+            raise PermissionDenied("Anh/chị không được sửa bản ghi này.")
+    scope_unit = _scope_unit(request)
+    form_kwargs = {"instance": instance, "user": request.user, "scope_unit": scope_unit}
+    if request.method == "POST":
+        form = record_type.form_class(request.POST, request.FILES, **form_kwargs)
+        formsets = _bound_formsets(record_type, request, instance, creating=pk is None)
+        if form.is_valid() and all(f.is_valid() for f in formsets):
+            try:
+                record = save_versioned(form=form, formsets=formsets)
+            except StaleEdit:
+                form.add_error(None, STALE_MESSAGE)
+            else:
+                messages.success(request, f"Đã lưu: {record}.")
+                return redirect(record_type.url("detail", record.pk))
+    else:
+        form = record_type.form_class(**form_kwargs)
+        formsets = _bound_formsets(record_type, request, instance, creating=pk is None)
+    return render(
+        request,
+        "records/form.html",
+        {
+            "record_type": record_type,
+            "record": instance if pk else None,
+            "form": form,
+            "formsets": formsets,
+            "fields_template": f"records/{record_type.slug}_fields.html",
+            "scope_units": Unit.objects.editable_by(request.user) if form.people_fields else None,
+            "scope_unit": scope_unit,
+        },
+    )
+
+
+def record_delete(request: HttpRequest, record_type: RecordType, pk: int) -> HttpResponse:
+    """Confirm, then mark the record deleted (it leaves lists and reports; history keeps it)."""
+    record = get_visible_or_404(record_type.model, request.user, pk=pk)
+    if not is_staff_for(request.user, record.unit):
+        raise PermissionDenied("Chỉ cán bộ đảng ủy được xóa bản ghi.")
+    if request.method == "POST":
+        record.mark_deleted(request.user)
+        messages.success(request, f"Đã xóa: {record}. Quản trị viên có thể khôi phục nếu cần.")
+        return redirect(record_type.url("list"))
+    return render(request, "records/confirm_delete.html", {"record_type": record_type, "record": record})
+
+
+def work_home(request: HttpRequest) -> HttpResponse:
+    """Every kind of record with this year's count in the user's scope."""
+    year = datetime.date.today().year
+    kinds = [
+        (record_type, record_type.model.objects.visible_to(request.user).in_year(year).count())
+        for record_type in RECORD_TYPES
+    ]
+    return render(request, "records/home.html", {"kinds": kinds, "year": year})
+
+
+def record_urls(record_type: RecordType) -> list[URLPattern]:
+    slug, kwargs = record_type.slug, {"record_type": record_type}
+    return [
+        path(f"{slug}/", record_list, kwargs, name=f"{slug}_list"),
+        path(f"{slug}/new/", record_edit, kwargs, name=f"{slug}_create"),
+        path(f"{slug}/<int:pk>/", record_detail, kwargs, name=f"{slug}_detail"),
+        path(f"{slug}/<int:pk>/edit/", record_edit, kwargs, name=f"{slug}_edit"),
+        path(f"{slug}/<int:pk>/delete/", record_delete, kwargs, name=f"{slug}_delete"),
+    ]
