@@ -210,3 +210,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+
+# Work records (meetings, inspections, documents, conferences) and themes.
+from party import admin_records  # noqa: E402, F401

@@ -3,8 +3,19 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from party.models import Unit
-from pledges.models import Plan, PlanDeed, Pledge, PledgeDeed, RatingLevel, RatingScale
+from party.admin_records import RecordAdmin, UnitCodeFilter
+from pledges.models import (
+    Award,
+    AwardForm,
+    AwardIssuer,
+    GoodPractice,
+    Plan,
+    PlanDeed,
+    Pledge,
+    PledgeDeed,
+    RatingLevel,
+    RatingScale,
+)
 
 
 class RatingLevelInline(admin.TabularInline):
@@ -30,26 +41,6 @@ class YearFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         return queryset.filter(year=self.value()) if self.value() else queryset
-
-
-class UnitCodeFilter(admin.SimpleListFilter):
-    """A unit and its subtree: the top two levels are listed; any code works as ?unit=CODE."""
-
-    title = "đơn vị (gồm đơn vị trực thuộc)"
-    parameter_name = "unit"
-
-    def lookups(self, request, model_admin):
-        top = Unit.objects.filter(depth__lte=2).order_by("path").values_list("code", "short_name")[:60]
-        choices = [(code, f"{name} ({code})") for code, name in top]
-        if self.value() and self.value() not in dict(choices):
-            choices.append((self.value(), self.value()))
-        return choices
-
-    def queryset(self, request, queryset):
-        if not self.value():
-            return queryset
-        unit = Unit.objects.filter(code=self.value().strip().upper()).first()
-        return queryset.filter(unit__path__startswith=unit.path) if unit else queryset.none()
 
 
 class PlanDeedInline(admin.TabularInline):
@@ -92,3 +83,41 @@ class PledgeAdmin(SimpleHistoryAdmin):
             # The same four level names exist under every rule: show which rule.
             field.label_from_instance = lambda level: f"{level.name} — {level.scale.name}"
         return field
+
+
+@admin.register(AwardForm)
+class AwardFormAdmin(admin.ModelAdmin):
+    list_display = ["name", "category", "sort_order"]
+    list_editable = ["sort_order"]
+
+
+@admin.register(AwardIssuer)
+class AwardIssuerAdmin(admin.ModelAdmin):
+    list_display = ["name", "retired_on", "sort_order"]
+    list_editable = ["sort_order"]
+    search_fields = ["name"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Retire an issuer from a date instead: old awards keep it.
+        return False
+
+
+@admin.register(Award)
+class AwardAdmin(RecordAdmin):
+    list_display = ["decision_date", "__str__", "form", "issuer", "decision_number", "unit", "is_deleted"]
+    list_filter = ["form__category", "form", "issuer", "programme", *RecordAdmin.list_filter]
+    list_select_related = ["unit", "form", "issuer", "recipient_unit", "recipient_member"]
+    date_hierarchy = "decision_date"
+    raw_id_fields = ["recipient_unit", "recipient_member"]
+    readonly_fields = [*RecordAdmin.readonly_fields, "unit", "was_party_member"]
+
+    def save_model(self, request, obj: Award, form, change: bool) -> None:
+        obj.fill_recipient_facts()
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(GoodPractice)
+class GoodPracticeAdmin(RecordAdmin):
+    list_display = ["year", "title", "kind", "unit", "is_deleted"]
+    list_filter = ["kind", *RecordAdmin.list_filter]
+    raw_id_fields = ["unit", "people", "units_involved", "replicated_to"]
