@@ -71,3 +71,18 @@ def logged_in(page, live_server):
         return page
 
     return _login
+
+
+@pytest.fixture(autouse=True)
+def reference_data(transactional_db):
+    """Live-server tests flush the database after each test, data migrations' rows included:
+    put the seeded reference data (rating rules, award forms and issuers, themes) back."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    for migration in (
+        "pledges.migrations.0002_seed_rating_scales",
+        "pledges.migrations.0005_seed_award_reference_data",
+    ):
+        import_module(migration).seed(apps, None)
