@@ -1,8 +1,11 @@
 """Entry forms of the work records: the shared base (unit and people in the user's editing scope)
 and the forms of meetings, inspections, documents and conferences."""
 
+from dataclasses import dataclass
+
 from django import forms
 from django.forms import inlineformset_factory
+from django.urls import reverse
 
 from party.editing import DATE_WIDGET, VersionedForm
 from party.files import ALLOWED_TEXT, check_document_file
@@ -61,8 +64,14 @@ class RecordForm(VersionedForm):
             units = units.filter(kind__in=self.unit_kinds)
         if "unit" in self.fields:
             self.fields["unit"].queryset = units
-            if scope_unit and not self.instance.pk:
-                self.fields["unit"].initial = scope_unit.pk
+            self.fields["unit"].empty_label = "— Chọn đơn vị —"
+            if not self.instance.pk:
+                # The form's initial (from the new instance: unit None) wins over the field's.
+                only = list(units.values_list("pk", flat=True)[:2])
+                if scope_unit:
+                    self.initial["unit"] = scope_unit.pk
+                elif len(only) == 1:  # a secretary's own cell: nothing to choose
+                    self.initial["unit"] = only[0]
         self.people_narrowed = False
         for name in self.people_fields:
             self._limit_people(name)
@@ -164,6 +173,30 @@ def finding_formset(*, extra: int = 0):
     )
 
 
+@dataclass(frozen=True)
+class DownloadLink:
+    url: str
+    name: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AttachedFileInput(forms.ClearableFileInput):
+    """The current file by its original name, linked to the download that checks scope.
+
+    The default widget links to MEDIA_URL, which is not served (files go out only through
+    `document_file`), and shows the generated storage name.
+    """
+
+    def format_value(self, value):
+        if self.is_initial(value):
+            document = value.instance
+            name = document.file_original_name or "Tệp đính kèm"
+            return DownloadLink(reverse("document_file", args=[document.pk]), name)
+        return super().format_value(value)
+
+
 class DocumentForm(RecordForm):
     class Meta:
         model = Document
@@ -173,7 +206,7 @@ class DocumentForm(RecordForm):
         widgets = {
             "issued_on": DATE_WIDGET,
             "title": forms.Textarea(attrs={"rows": 2}),
-            "file": forms.ClearableFileInput(attrs={"accept": ".pdf,.doc,.docx,.xls,.xlsx"}),
+            "file": AttachedFileInput(attrs={"accept": ".pdf,.doc,.docx,.xls,.xlsx"}),
         }
         help_texts = {"file": f"Không bắt buộc. Nhận tệp {ALLOWED_TEXT}."}
 

@@ -73,4 +73,9 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_visible_or_404(Member, request.user, pk=pk)
     memberships = member.memberships.select_related("unit").order_by("-started_on", "-pk")
-    return render(request, "party/member_detail.html", {"member": member, "memberships": memberships})
+    awards = member.awards.visible_to(request.user).select_related("form", "issuer", "unit")
+    return render(
+        request,
+        "party/member_detail.html",
+        {"member": member, "memberships": memberships, "awards": awards},
+    )
