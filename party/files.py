@@ -1,5 +1,6 @@
 """Attached files of documents: accepted types recognised by content, not by name."""
 
+import math
 import zipfile
 
 from django.conf import settings
@@ -19,6 +20,13 @@ ALLOWED_BY_EXTENSION = {".pdf": {PDF}, ".doc": {DOC}, ".xls": {XLS}, ".docx": {D
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 ALLOWED_TEXT = "PDF, Word (.doc, .docx) hoặc Excel (.xls, .xlsx)"
+
+
+def megabytes(size: int) -> str:
+    """Rounded up to a tenth, Vietnamese style: a file just over 20 MB reads "20,1", not "20,0"."""
+    tenths = math.ceil(size * 10 / 1048576)
+    whole, tenth = divmod(tenths, 10)
+    return f"{whole},{tenth}" if tenth else str(whole)
 
 
 def _refuse(message: str) -> ValidationError:
@@ -73,7 +81,7 @@ def check_document_file(upload: UploadedFile) -> str:
     """
     limit = settings.DOCUMENT_MAX_BYTES
     if upload.size > limit:
-        raise _refuse(f"Tệp quá lớn ({upload.size / 1048576:.1f} MB); giới hạn là {limit / 1048576:.0f} MB.")
+        raise _refuse(f"Tệp quá lớn ({megabytes(upload.size)} MB); giới hạn là {megabytes(limit)} MB.")
     if upload.size == 0:
         raise _refuse("Tệp rỗng.")
     name = (upload.name or "").lower()

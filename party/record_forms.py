@@ -72,6 +72,9 @@ class RecordForm(VersionedForm):
                     self.initial["unit"] = scope_unit.pk
                 elif len(only) == 1:  # a secretary's own cell: nothing to choose
                     self.initial["unit"] = only[0]
+        for field in self.fields.values():
+            if isinstance(field, forms.ModelChoiceField) and field.empty_label == "---------":
+                field.empty_label = "— Chọn —" if field.required else "— Không —"
         self.people_narrowed = False
         for name in self.people_fields:
             self._limit_people(name)

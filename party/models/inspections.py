@@ -125,6 +125,22 @@ class InspectionFinding(models.Model):
     def __str__(self) -> str:
         return self.content[:80]
 
+    def clean(self) -> None:
+        errors = {}
+        if self.closed_on and self.closed_on > datetime.date.today():
+            errors["closed_on"] = "Ngày đã khắc phục không thể ở tương lai."
+        try:
+            started_on = self.inspection.started_on
+        except Inspection.DoesNotExist:  # the formset validates rows before the inspection exists
+            started_on = None
+        if started_on:
+            if self.closed_on and self.closed_on < started_on:
+                errors["closed_on"] = "Ngày đã khắc phục không thể trước ngày bắt đầu kiểm tra, giám sát."
+            if self.deadline and self.deadline < started_on:
+                errors["deadline"] = "Thời hạn khắc phục không thể trước ngày bắt đầu kiểm tra, giám sát."
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def is_overdue(self) -> bool:
         return self.closed_on is None and self.deadline is not None and self.deadline < datetime.date.today()

@@ -215,7 +215,12 @@ def test_a_file_over_the_limit_is_refused_one_at_the_limit_accepted(
         reverse("documents_create"), document_data(tree["cell_a"], upload("lon.pdf", too_big))
     )
     assert response.status_code == 200
-    assert "Tệp quá lớn (1.5 MB); giới hạn là 1 MB." in response.content.decode()
+    assert "Tệp quá lớn (1,5 MB); giới hạn là 1 MB." in response.content.decode()
+    one_byte_over = PDF_BYTES + b" " * (1024 * 1024 + 1 - len(PDF_BYTES))
+    response = client.post(
+        reverse("documents_create"), document_data(tree["cell_a"], upload("lon.pdf", one_byte_over))
+    )
+    assert "Tệp quá lớn (1,1 MB); giới hạn là 1 MB." in response.content.decode()
     assert not Document.all_objects.exists() and stored_files(media) == []
     just_fits = PDF_BYTES + b" " * (1024 * 1024 - len(PDF_BYTES))
     response = client.post(

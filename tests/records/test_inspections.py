@@ -360,3 +360,20 @@ def test_only_committee_staff_delete_after_confirmation(
     inspection = make_inspection(tree["cell_a"], findings=[{"content": "x", "remedy": "y"}])
     assert_staff_only_deletion("inspections", inspection, staff=staff, others=[secretary_a, viewer])
     assert inspection.findings.count() == 1  # marking deleted keeps the findings with the record
+
+
+@pytest.mark.parametrize(
+    ("finding", "message"),
+    [
+        ({"closed_on": "01/01/2099"}, "Ngày đã khắc phục không thể ở tương lai."),
+        ({"closed_on": "01/01/2020"}, "Ngày đã khắc phục không thể trước ngày bắt đầu kiểm tra, giám sát."),
+        ({"deadline": "01/01/2020"}, "Thời hạn khắc phục không thể trước ngày bắt đầu kiểm tra, giám sát."),
+    ],
+)
+def test_finding_dates_must_make_sense(login, secretary_a, tree, finding, message):
+    client = login(secretary_a)
+    findings = [{"content": "Hạn chế", "remedy": "Khắc phục", **finding}]
+    response = client.post(reverse("inspections_create"), inspection_data(tree["cell_a"], findings))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Inspection.all_objects.exists()
