@@ -188,6 +188,23 @@ def bench_scale(admin) -> None:
         figure(f"{name}_queries", queries)
         figure(f"{name}_s", seconds)
 
+    # Work records (five years of meetings, inspections, documents, conferences, awards,
+    # practices): each list for the whole province and for one district, last year, first page.
+    from party.record_views import RECORD_TYPES
+
+    queries, seconds = page(client, reverse("work_home"))
+    figure("work_home_scale_queries", queries)
+    figure("work_home_scale_s", seconds)
+    for record_type in RECORD_TYPES:
+        for name, unit in [("province", root), ("district", district)]:
+            params = {"unit": unit.pk, "year": year - 1}
+            queries, seconds = page(client, reverse(f"{record_type.slug}_list"), params)
+            figure(f"{record_type.slug}_list_{name}_queries", queries)
+            figure(f"{record_type.slug}_list_{name}_s", seconds)
+        queries, seconds = page(client, reverse(f"{record_type.slug}_list"), {"q": "chi thi"})
+        figure(f"{record_type.slug}_list_search_queries", queries)
+        figure(f"{record_type.slug}_list_search_s", seconds)
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
