@@ -7,14 +7,23 @@ from django.utils import timezone
 
 from party.access import can_import_sheet
 from party.imports.base import ImportContext, RowError, Sheet, SheetPlan
+from party.imports.inspections import InspectionSheet
 from party.imports.members import MemberSheet
 from party.imports.safety import check_workbook_bytes, open_workbook
 from party.imports.units import UnitSheet
+from party.imports.work import ConferenceSheet, DocumentSheet, MeetingSheet
 from party.models import ImportBatch
 
 # In dependency order: a sheet may refer to records an earlier sheet creates.
 # Later features append their sheets here (pledges: PledgesConfig.ready()).
-SHEETS: list[type[Sheet]] = [UnitSheet, MemberSheet]
+SHEETS: list[type[Sheet]] = [
+    UnitSheet,
+    MemberSheet,
+    MeetingSheet,
+    InspectionSheet,
+    DocumentSheet,
+    ConferenceSheet,
+]
 # The preview lists this many errors; the rest are counted.
 MAX_SHOWN_ERRORS = 1000
 
@@ -71,7 +80,8 @@ def _plan(data: bytes, file_name: str, user) -> tuple[ImportResult, list[tuple[S
 
 
 def _staff_only(sheet_class: type[Sheet]) -> str:
-    open_sheets = " và ".join(f"“{s.title}”" for s in SHEETS if getattr(s, "open_to_secretaries", False))
+    titles = [f"“{s.title}”" for s in SHEETS if getattr(s, "open_to_secretaries", False)]
+    open_sheets = " và ".join([", ".join(titles[:-1]), titles[-1]] if len(titles) > 1 else titles)
     return (
         f"Chỉ cán bộ đảng ủy được nhập trang “{sheet_class.title}”. Bí thư chi bộ chỉ nhập các trang "
         f"{open_sheets} cho đơn vị của mình: hãy xóa trang “{sheet_class.title}” khỏi tệp rồi tải lên lại."
