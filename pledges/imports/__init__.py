@@ -1,12 +1,14 @@
-"""Excel import sheets of the pledge cycle, added to the import mechanism of party.imports.
+"""Excel import sheets of the pledge cycle (plans, registrations, awards, good practices), added to
+the import mechanism of party.imports.
 
 `PledgesConfig.ready()` appends them to `party.imports.SHEETS`, after the units and members
-sheets they refer to.
+sheets (and the party's work-record sheets) they refer to.
 """
 
 from pledges.imports.plans import PlanSheet
+from pledges.imports.recognition import AwardSheet, GoodPracticeSheet
 from pledges.imports.registrations import PledgeSheet
 
-SHEETS = [PlanSheet, PledgeSheet]
+SHEETS = [PlanSheet, PledgeSheet, AwardSheet, GoodPracticeSheet]
 
-__all__ = ["SHEETS", "PlanSheet", "PledgeSheet"]
+__all__ = ["SHEETS", "AwardSheet", "GoodPracticeSheet", "PlanSheet", "PledgeSheet"]
