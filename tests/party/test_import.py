@@ -25,6 +25,7 @@ from tests.party.xlsx_helpers import (
     MEMBER_COLUMNS,
     MEMBER_HEADERS,
     MEMBERS_SHEET,
+    STAFF_SHEETS,
     UNIT_COLUMNS,
     UNIT_HEADERS,
     UNITS_SHEET,
@@ -148,7 +149,7 @@ def good_workbook() -> bytes:
 # The template -----------------------------------------------------------------
 
 
-def test_template_download_has_the_three_sheets_and_vietnamese_headers(login, staff):
+def test_template_download_has_every_sheet_and_vietnamese_headers(login, staff):
     response = login(staff).get(reverse("import_template"))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -156,7 +157,7 @@ def test_template_download_has_the_three_sheets_and_vietnamese_headers(login, st
     assert ".xlsx" in response["Content-Disposition"]
 
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
-    assert workbook.sheetnames == ["Hướng dẫn", UNITS_SHEET, MEMBERS_SHEET, "Kế hoạch", "Đăng ký"]
+    assert workbook.sheetnames == STAFF_SHEETS
     units, members = workbook[UNITS_SHEET], workbook[MEMBERS_SHEET]
     assert [c.value for c in units[1]] == UNIT_HEADERS
     assert [c.value for c in members[1]] == MEMBER_HEADERS
@@ -205,8 +206,14 @@ def test_uploading_the_template_unchanged_as_admin_previews_the_examples(login, 
     assert sheet_counts(html) == {
         UNITS_SHEET: (2, 0, 0),
         MEMBERS_SHEET: (2, 0, 0),
+        "Sinh hoạt chi bộ": (2, 0, 0),
+        "Kiểm tra, giám sát": (1, 0, 0),
+        "Văn bản": (2, 0, 0),
+        "Hội nghị, sự kiện": (1, 0, 0),
         "Kế hoạch": (1, 0, 0),
         "Đăng ký": (1, 0, 0),
+        "Khen thưởng": (2, 0, 0),
+        "Mô hình, gương điển hình": (1, 0, 0),
     }
     assert db_state() == before
 
@@ -216,7 +223,8 @@ def test_template_filled_in_and_uploaded(login, staff, tree):
     client = login(staff)
     workbook = openpyxl.load_workbook(io.BytesIO(client.get(reverse("import_template")).content))
     units, members = workbook[UNITS_SHEET], workbook[MEMBERS_SHEET]
-    del workbook["Kế hoạch"], workbook["Đăng ký"]  # their examples refer to the example unit
+    for title in STAFF_SHEETS[3:]:  # their examples refer to the example unit
+        del workbook[title]
     units.delete_rows(2, 2)
     members.delete_rows(2, 2)
     units.append(["CBC", "DB", "Chi bộ C", "Chi bộ Phòng Kế hoạch", "Chi bộ trực thuộc", 1, None])

@@ -10,7 +10,7 @@ from party.imports import base, confirm_batch
 from party.models import ImportBatch, Member, Unit
 from tests.conftest import make_unit
 from tests.party.test_import import db_state, preview, real_workbook
-from tests.party.xlsx_helpers import MEMBERS_SHEET, member, unit, workbook_bytes
+from tests.party.xlsx_helpers import MEMBERS_SHEET, STAFF_SHEETS, member, unit, workbook_bytes
 
 
 def test_a_sheet_over_the_row_limit_is_refused_whole(login, staff, tree, monkeypatch):
@@ -44,11 +44,13 @@ def test_a_second_confirm_from_a_stale_page_writes_nothing(login, staff, tree):
     assert db_state() == written
 
 
+
+
 @pytest.mark.parametrize(
     ("persona", "sheets"),
     [
-        ("staff", ["Hướng dẫn", "Đơn vị", "Đảng viên", "Kế hoạch", "Đăng ký"]),
-        ("secretary_a", ["Hướng dẫn", "Kế hoạch", "Đăng ký"]),
+        ("staff", STAFF_SHEETS),
+        ("secretary_a", ["Hướng dẫn", "Sinh hoạt chi bộ", "Kế hoạch", "Đăng ký"]),
     ],
 )
 def test_the_template_holds_only_the_sheets_the_user_may_upload(login, request, persona, sheets, tree):

@@ -121,3 +121,19 @@ def replace_entries(data: bytes, entries: dict[str, bytes | None]) -> bytes:
             if content is not None:
                 archive.writestr(name, content)
     return output.getvalue()
+
+
+# Every sheet of the import template, in order, as committee staff download it.
+STAFF_SHEETS = [
+    "Hướng dẫn",
+    "Đơn vị",
+    "Đảng viên",
+    "Sinh hoạt chi bộ",
+    "Kiểm tra, giám sát",
+    "Văn bản",
+    "Hội nghị, sự kiện",
+    "Kế hoạch",
+    "Đăng ký",
+    "Khen thưởng",
+    "Mô hình, gương điển hình",
+]

@@ -716,8 +716,9 @@ def test_secretary_uploading_a_units_sheet_gets_a_clear_error(login, secretary_a
             "Đơn vị",
             None,
             None,
-            "Chỉ cán bộ đảng ủy được nhập trang “Đơn vị”. Bí thư chi bộ chỉ nhập các trang “Kế hoạch” và "
-            "“Đăng ký” cho đơn vị của mình: hãy xóa trang “Đơn vị” khỏi tệp rồi tải lên lại.",
+            "Chỉ cán bộ đảng ủy được nhập trang “Đơn vị”. Bí thư chi bộ chỉ nhập các trang "
+            "“Sinh hoạt chi bộ”, “Kế hoạch” và “Đăng ký” cho đơn vị của mình: "
+            "hãy xóa trang “Đơn vị” khỏi tệp rồi tải lên lại.",
         )
     ]
     assert "Chỉ cán bộ đảng ủy được nhập trang “Đơn vị”" in html
