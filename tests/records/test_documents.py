@@ -110,8 +110,9 @@ def make_document(unit, file: tuple[str, bytes, str] | None = None, **fields) ->
 
 def download(client, document) -> tuple[int, dict, bytes]:
     response = client.get(reverse("document_file", args=[document.pk]))
+    # Reading the stream to its end closes the file (the test client wraps it); closing the
+    # response by hand would fire request_finished and close the test's database connection.
     content = b"".join(response.streaming_content) if response.status_code == 200 else b""
-    response.close()
     return response.status_code, response, content
 
 
