@@ -32,6 +32,8 @@ def test_member_page_lists_awards_in_the_readers_scope(login, staff, secretary_a
     page = login(staff).get(reverse("member_detail", args=[an.pk])).content.decode()
     assert "01-QĐ" not in page  # the number is on the award page; the list shows the form
     assert "Giấy khen" in page and "Đảng ủy cơ sở" in page
+    assert "<title>Nguyễn Văn An — Học tập và làm theo Bác</title>" in page
+    assert page.count("Khen thưởng, biểu dương</h2>") == 1
 
     # After a transfer to cell B, the old award stays filed under cell A:
     # cell B's secretary sees the person but not cell A's record.
