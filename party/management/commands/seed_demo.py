@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from party import demo
 from party.models import Unit
 from pledges.demo import build_pledges
+from pledges.demo_recognition import build_records
 
 
 class Command(BaseCommand):
@@ -36,7 +37,7 @@ class Command(BaseCommand):
             "--years",
             type=int,
             default=5,
-            help="Với --scale: số năm kế hoạch, đăng ký, đánh giá (0: không tạo).",
+            help="Với --scale: số năm kế hoạch, đăng ký, đánh giá và hồ sơ công tác (0: không tạo).",
         )
         parser.add_argument("--seed", type=int, default=demo.DEMO_SEED, help="Hạt giống ngẫu nhiên.")
 
@@ -65,6 +66,9 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"Đã tạo {_number(count)} bản đăng ký (kèm kế hoạch) trong {took_text} giây."
                 )
+                self.build_records(
+                    root, range(this_year - options["years"] + 1, this_year + 1), options["seed"]
+                )
             return
         if has_units:
             if options["if_empty"]:
@@ -81,10 +85,20 @@ class Command(BaseCommand):
         accounts = demo.build_demo(seed=seed)
         # Two evaluated past years and the current year with about 70 % registered.
         this_year = datetime.date.today().year
-        build_pledges(
-            Unit.objects.get(code=demo.ROOT_CODE), range(this_year - 2, this_year + 1), registered_share=0.7
-        )
+        root = Unit.objects.get(code=demo.ROOT_CODE)
+        build_pledges(root, range(this_year - 2, this_year + 1), registered_share=0.7)
+        self.build_records(root, range(this_year - 2, this_year + 1), seed)
         self.print_accounts(accounts)
+
+    def build_records(self, root: Unit, years: range, seed: int) -> None:
+        """Meetings, inspections, documents, conferences, awards and good practices; prints the counts."""
+        result = build_records(root, years, seed=seed)
+        counts = ", ".join(f"{_number(count)} {label}" for label, count in result.counts.items())
+        seconds = f"{result.seconds:.{1 if result.seconds >= 1 else 2}f}".replace(".", ",")
+        self.stdout.write(
+            f"Đã tạo hồ sơ công tác năm {years[0]}-{years[-1]} của {root.short_name} "
+            f"trong {seconds} giây: {counts}."
+        )
 
     def print_accounts(self, accounts: list[demo.DemoAccount], note: bool = False) -> None:
         if not accounts:
