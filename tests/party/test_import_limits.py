@@ -44,8 +44,6 @@ def test_a_second_confirm_from_a_stale_page_writes_nothing(login, staff, tree):
     assert db_state() == written
 
 
-
-
 @pytest.mark.parametrize(
     ("persona", "sheets"),
     [
