@@ -6,7 +6,9 @@ from django import forms
 from django.db import IntegrityError, models, transaction
 
 # Text, not type=date: the browser's date picker shows the OS locale's order (often mm/dd).
-DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "size": 10})
+DATE_WIDGET = forms.DateInput(
+    format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "size": 10, "class": "date"}
+)
 
 STALE_MESSAGE = (
     "Bản ghi này vừa được người khác lưu trong lúc anh/chị đang sửa, nên chưa lưu được. "

@@ -73,8 +73,10 @@ class RecordForm(VersionedForm):
                 elif len(only) == 1:  # a secretary's own cell: nothing to choose
                     self.initial["unit"] = only[0]
         for field in self.fields.values():
-            if isinstance(field, forms.ModelChoiceField) and field.empty_label == "---------":
-                field.empty_label = "— Chọn —" if field.required else "— Không —"
+            if isinstance(field, forms.ModelMultipleChoiceField):
+                field.help_text = field.help_text or "Giữ phím Ctrl (hoặc Shift) để chọn nhiều."
+            elif isinstance(field, forms.ModelChoiceField) and not field.required:
+                field.empty_label = "— Không —"  # required ones read "— Chọn —" (locale/vi)
         self.people_narrowed = False
         for name in self.people_fields:
             self._limit_people(name)
