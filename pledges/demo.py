@@ -64,6 +64,7 @@ def build_pledges(
                 title=f"Kế hoạch thực hiện Chỉ thị 05-CT/TW năm {year}",
                 document_number=f"{rng.randint(1, 40)}-KH/CB",
                 document_date=datetime.date(year, 2, rng.randint(1, 28)),
+                deed_count=3,
             )
             for unit_id in planning_units.values_list("pk", flat=True)
             for year in years
@@ -106,7 +107,9 @@ def _unit_in_year(spans: list[tuple], year: int) -> int | None:
 
 
 def _pledge(rng, member_id, unit_id, year, levels, scale, now) -> Pledge:
-    pledge = Pledge(member_id=member_id, unit_id=unit_id, year=year, commitment=rng.choice(COMMITMENTS))
+    pledge = Pledge(
+        member_id=member_id, unit_id=unit_id, year=year, commitment=rng.choice(COMMITMENTS), deed_count=3
+    )
     if year >= datetime.date.today().year or not levels:
         return pledge
     if rng.random() < 0.02:

@@ -204,6 +204,7 @@ def write_records(
             default_change_reason=CHANGE_REASON,
         )
     write_deeds(deed_model, parent_field, jobs, deed_field_names, user)
+    model.objects.filter(pk__in=[record.pk for record, _ in jobs]).recount_deeds()
 
 
 class GroupedSheet(Sheet):

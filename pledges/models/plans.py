@@ -1,10 +1,34 @@
 """Annual plans of cells and mass organizations (kế hoạch thực hiện Chỉ thị 05)."""
 
 from django.db import models
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.db.models.signals import post_delete, post_save
 from simple_history.models import HistoricalRecords
 
 from party.models import Unit
 from party.models.units import UnitScopedQuerySet
+
+
+class DeedCountQuerySet(UnitScopedQuerySet):
+    """Plans and registrations store how many deeds they hold, so that reports over millions of
+    deeds count them without a join; every write path ends with `recount_deeds()`."""
+
+    def recount_deeds(self) -> int:
+        relation = self.model.deeds.rel
+        parent = relation.field.name
+        counts = (
+            relation.related_model.objects.filter(**{parent: OuterRef("pk")})
+            .order_by()
+            .values(parent)
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.order_by().update(deed_count=Coalesce(Subquery(counts), 0))
+
+    def with_drifted_deed_counts(self) -> "DeedCountQuerySet":
+        """Rows whose stored count disagrees with their deeds (always empty; tests check it)."""
+        return self.annotate(actual=Count("deeds")).exclude(deed_count=models.F("actual"))
 
 
 class Plan(models.Model):
@@ -15,12 +39,13 @@ class Plan(models.Model):
     title = models.CharField("tên kế hoạch", max_length=255)
     document_number = models.CharField("số văn bản", max_length=50, blank=True)
     document_date = models.DateField("ngày ban hành", null=True, blank=True)
+    deed_count = models.PositiveIntegerField("số việc làm", default=0, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
     updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
-    history = HistoricalRecords(verbose_name="lịch sử kế hoạch")
+    history = HistoricalRecords(verbose_name="lịch sử kế hoạch", excluded_fields=["deed_count"])
 
-    objects = UnitScopedQuerySet.as_manager()
+    objects = DeedCountQuerySet.as_manager()
 
     class Meta:
         verbose_name = "kế hoạch"
@@ -34,6 +59,8 @@ class Plan(models.Model):
 
 class PlanDeed(models.Model):
     """A deed of a unit's plan (việc làm theo Bác của tập thể)."""
+
+    parent_field = "plan"
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="deeds", verbose_name="kế hoạch")
     content = models.TextField("nội dung việc làm")
@@ -49,3 +76,19 @@ class PlanDeed(models.Model):
 
     def __str__(self) -> str:
         return self.content[:80]
+
+
+def recount_parent_deeds(sender, instance, created: bool = True, **kwargs) -> None:
+    """A deed added or removed one at a time (forms, admin, the ORM) recounts its parent's deeds.
+    Bulk writes send no signals: they call `recount_deeds()` themselves."""
+    if created:
+        parent = instance._meta.get_field(sender.parent_field)
+        parent.related_model.objects.filter(pk=getattr(instance, parent.attname)).recount_deeds()
+
+
+def count_deeds_of(deed_model: type[models.Model]) -> None:
+    for signal in (post_save, post_delete):
+        signal.connect(recount_parent_deeds, sender=deed_model, dispatch_uid=f"recount_{deed_model.__name__}")
+
+
+count_deeds_of(PlanDeed)

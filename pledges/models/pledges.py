@@ -5,7 +5,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from party.models import Member, Unit
-from party.models.units import UnitScopedQuerySet
+from pledges.models.plans import DeedCountQuerySet, count_deeds_of
 from pledges.models.ratings import RatingLevel
 
 
@@ -22,7 +22,7 @@ class NotEvaluatedReason(models.TextChoices):
     OTHER = "other", "Lý do khác"
 
 
-class PledgeQuerySet(UnitScopedQuerySet):
+class PledgeQuerySet(DeedCountQuerySet):
     """Registrations are in scope through the unit they were made in (history stays there)."""
 
     def for_year(self, year: int) -> "PledgeQuerySet":
@@ -67,10 +67,11 @@ class Pledge(models.Model):
         "lý do chưa đánh giá", max_length=20, choices=NotEvaluatedReason.choices, blank=True
     )
     evaluated_at = models.DateTimeField("đánh giá lúc", null=True, blank=True)
+    deed_count = models.PositiveIntegerField("số việc làm", default=0, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
     updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
-    history = HistoricalRecords(verbose_name="lịch sử bản đăng ký")
+    history = HistoricalRecords(verbose_name="lịch sử bản đăng ký", excluded_fields=["deed_count"])
 
     objects = PledgeQuerySet.as_manager()
 
@@ -99,6 +100,8 @@ class Pledge(models.Model):
 class PledgeDeed(models.Model):
     """A deed a person registers (việc làm theo Bác) and, at year end, whether it was done."""
 
+    parent_field = "pledge"
+
     pledge = models.ForeignKey(
         Pledge, on_delete=models.CASCADE, related_name="deeds", verbose_name="bản đăng ký"
     )
@@ -116,3 +119,6 @@ class PledgeDeed(models.Model):
 
     def __str__(self) -> str:
         return self.content[:80]
+
+
+count_deeds_of(PledgeDeed)

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -28,7 +27,7 @@ def cell_year(request: HttpRequest, unit_pk: int, year: int) -> HttpResponse:
     """Every person of the unit in the year with the state of their registration."""
     check_year(year)
     unit = get_visible_or_404(Unit, request.user, pk=unit_pk)
-    pledges = Pledge.objects.select_related("rating").annotate(deed_count=Count("deeds"))
+    pledges = Pledge.objects.select_related("rating")
     rows = pledges.of_people_in(unit, year)
     registered = sum(1 for _, p in rows if p)
     evaluated = sum(1 for _, p in rows if p and p.status == PledgeStatus.EVALUATED)
@@ -40,7 +39,7 @@ def cell_year(request: HttpRequest, unit_pk: int, year: int) -> HttpResponse:
             "year": year,
             "years": year_choices(),
             "rows": rows,
-            "plan": Plan.objects.filter(unit=unit, year=year).annotate(deed_count=Count("deeds")).first(),
+            "plan": Plan.objects.filter(unit=unit, year=year).first(),
             "total": len(rows),
             "registered": registered,
             "evaluated": evaluated,

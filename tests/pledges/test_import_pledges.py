@@ -387,6 +387,10 @@ def test_a_changed_deed_list_replaces_the_stored_one_and_the_preview_says_how(lo
     assert PledgeDeed.history.filter(id=kept.pk, history_type="~", target="Cả năm").exists()
     assert Plan.objects.get(unit__code="CBA", year=2024).title == "Kế hoạch số 05"
     assert Pledge.history.filter(id=pledge.pk, history_type="~", history_user=staff).count() == 1
+    # The stored deed counts follow the bulk writes (reports count deeds from them).
+    assert pledge.deed_count == 2
+    assert not Pledge.objects.with_drifted_deed_counts().exists()
+    assert not Plan.objects.with_drifted_deed_counts().exists()
 
 
 def test_order_of_stored_deeds_entered_in_the_browser_is_not_a_change(login, staff, members):
