@@ -187,7 +187,6 @@ def record_edit(request: HttpRequest, record_type: RecordType, pk: int | None = 
             "record": instance if pk else None,
             "form": form,
             "formsets": formsets,
-            "fields_template": f"records/{record_type.slug}_fields.html",
             "scope_units": Unit.objects.editable_by(request.user) if form.people_fields else None,
             "scope_unit": scope_unit,
         },

@@ -62,7 +62,6 @@ class AwardEntryForm(RecordForm):
         self.fields["recipient_member"].empty_label = "— Không (khen tập thể) —"
         if not self.instance.pk:
             self.fields["year"].initial = datetime.date.today().year
-        self.duplicate_found = False
 
     def clean(self):
         data = super().clean()
@@ -100,7 +99,6 @@ class AwardEntryForm(RecordForm):
         award = self.instance
         award.fill_recipient_facts()
         if award.duplicates().exists() and not self.cleaned_data.get("confirm_duplicate"):
-            self.duplicate_found = True
             self.fields["confirm_duplicate"].widget = forms.CheckboxInput()
             self.add_error(
                 "confirm_duplicate",
