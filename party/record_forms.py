@@ -7,7 +7,7 @@ from django import forms
 from django.forms import inlineformset_factory
 from django.urls import reverse
 
-from party.editing import DATE_WIDGET, VersionedForm
+from party.editing import DATE_WIDGET, VersionedForm, new_submit_token
 from party.files import ALLOWED_TEXT, check_document_file
 from party.models import (
     Conference,
@@ -54,9 +54,13 @@ class RecordForm(VersionedForm):
 
     unit_kinds: list[str] | None = None  # units a record of this kind may belong to
     people_fields: tuple[str, ...] = ()
+    # One-time token of a new record's form: the view refuses to create twice from one form.
+    submit_token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
 
     def __init__(self, *args, user, scope_unit: Unit | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            self.fields["submit_token"].initial = new_submit_token()
         self.user = user
         self.scope_unit = scope_unit
         units = Unit.objects.editable_by(user)

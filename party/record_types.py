@@ -7,6 +7,7 @@ from party.access import get_visible_or_404
 from party.files import safe_download_name
 from party.forms import valid_values
 from party.models import (
+    ConductingBody,
     Conference,
     ConferenceKind,
     Document,
@@ -22,11 +23,22 @@ from party.record_views import RecordFilterForm, RecordType
 
 
 class InspectionFilterForm(RecordFilterForm):
+    by = forms.ChoiceField(
+        label="Chủ thể",
+        required=False,
+        choices=[("", "Tất cả"), ("committee", "Cơ quan của cấp ủy"), ("cell", "Chi bộ")],
+    )
     overdue = forms.BooleanField(label="Có nội dung khắc phục quá hạn", required=False)
 
     def apply(self, records):
         records = super().apply(records)
-        if valid_values(self).get("overdue"):
+        data = valid_values(self)
+        # As the report splits them: the cells' own, and everything the committee bodies did.
+        if data.get("by") == "cell":
+            records = records.filter(conducted_by=ConductingBody.CELL)
+        elif data.get("by") == "committee":
+            records = records.exclude(conducted_by=ConductingBody.CELL)
+        if data.get("overdue"):
             records = records.filter(pk__in=InspectionFinding.objects.overdue().values("inspection_id"))
         return records
 
@@ -84,6 +96,8 @@ def document_file(request: HttpRequest, pk: int) -> FileResponse:
     return FileResponse(
         handle,
         as_attachment=True,
-        filename=safe_download_name(document.file_original_name) or f"van-ban{document.file_extension}",
+        filename=safe_download_name(
+            document.file_original_name, fallback=f"van-ban{document.file_extension}"
+        ),
         content_type=document.file_content_type or "application/octet-stream",
     )

@@ -18,13 +18,12 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 
 from party.access import get_visible_or_404
-from party.editing import STALE_MESSAGE, StaleEdit, save_versioned
+from party.editing import STALE_MESSAGE, StaleEdit, created_by_token, remember_created, save_versioned
 from party.forms import valid_values
 from party.models import Unit
+from party.models.records import FIRST_YEAR
 from party.models.units import is_staff_for
 from party.record_forms import UnitChoiceField
-
-FIRST_YEAR = 2016  # Directive 05-CT/TW was issued in May 2016.
 
 # Every kind of record, in menu order; each app adds its own in AppConfig.ready().
 RECORD_TYPES: list["RecordType"] = []
@@ -49,13 +48,23 @@ class RecordType:
         return reverse(f"{self.slug}_{action}", args=args)
 
 
+def _year_input(label: str) -> forms.IntegerField:
+    # Text, not type=number: four digits fit a size-4 box with no spinner; bad text is ignored.
+    widget = forms.TextInput(attrs={"size": 4, "maxlength": 4, "inputmode": "numeric", "placeholder": "yyyy"})
+    return forms.IntegerField(label=label, required=False, min_value=1900, max_value=2100, widget=widget)
+
+
 class RecordFilterForm(forms.Form):
-    """Year, unit (with its subtree), kind and words to search, all optional."""
+    """Year or span of years, unit (with its subtree), kind, Directive-05 content and words to
+    search, all optional; a bad value is ignored alone. The report links each total here."""
 
     q = forms.CharField(label="Tìm", required=False, max_length=100)
     year = forms.TypedChoiceField(label="Năm", required=False, coerce=int, empty_value=None)
+    year_from = _year_input("Từ năm")
+    year_to = _year_input("Đến năm")
     unit = UnitChoiceField(label="Đơn vị", queryset=Unit.objects.none(), required=False, empty_label="Tất cả")
     kind = forms.ChoiceField(label="Loại", required=False)
+    directive = forms.BooleanField(label="Chỉ nội dung Chỉ thị 05", required=False)
     sort = forms.ChoiceField(required=False, choices=[("-date", "Mới nhất trước"), ("date", "Cũ nhất trước")])
 
     def __init__(self, *args, user, record_type: RecordType, **kwargs):
@@ -69,6 +78,8 @@ class RecordFilterForm(forms.Form):
             self.fields["kind"].choices = [("", "Tất cả"), *record_type.kind_choices]
         else:
             del self.fields["kind"]
+        if not record_type.model.directive_field:
+            del self.fields["directive"]
         self.record_type = record_type
 
     def apply(self, records):
@@ -78,10 +89,14 @@ class RecordFilterForm(forms.Form):
             records = records.search(data["q"])
         if data.get("year"):
             records = records.in_year(data["year"])
+        if data.get("year_from") or data.get("year_to"):
+            records = records.in_years(data.get("year_from"), data.get("year_to"))
         if data.get("unit"):
             records = records.in_subtree(data["unit"])
         if data.get("kind"):
             records = records.filter(**{model.kind_field: data["kind"]})
+        if data.get("directive"):
+            records = records.filter(**{model.directive_field: True})
         date = model.year_field
         if data.get("sort") == "date":
             return records.order_by(date, "pk")
@@ -95,7 +110,7 @@ class RecordFilterForm(forms.Form):
 def _scope_unit(request: HttpRequest) -> Unit | None:
     """The unit named by ?unit= if the user may enter data for it."""
     value = request.GET.get("unit", "")
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):  # "²".isdigit() is True, and int("²") fails
         return None
     return Unit.objects.editable_by(request.user).filter(pk=int(value)).first()
 
@@ -165,6 +180,10 @@ def record_edit(request: HttpRequest, record_type: RecordType, pk: int | None = 
             raise PermissionDenied("Anh/chị không được sửa bản ghi này.")
     scope_unit = _scope_unit(request)
     form_kwargs = {"instance": instance, "user": request.user, "scope_unit": scope_unit}
+    token = request.POST.get("submit_token", "") if pk is None else ""
+    if request.method == "POST" and (done := created_by_token(request.session, token, record_type.model)):
+        messages.info(request, "Bản ghi này đã được lưu ở lần gửi trước; không tạo thêm bản thứ hai.")
+        return redirect(record_type.url("detail", done))
     if request.method == "POST":
         form = record_type.form_class(request.POST, request.FILES, **form_kwargs)
         formsets = _bound_formsets(record_type, request, instance, creating=pk is None)
@@ -174,6 +193,7 @@ def record_edit(request: HttpRequest, record_type: RecordType, pk: int | None = 
             except StaleEdit:
                 form.add_error(None, STALE_MESSAGE)
             else:
+                remember_created(request.session, token, record)
                 messages.success(request, f"Đã lưu: {record}.")
                 return redirect(record_type.url("detail", record.pk))
     else:

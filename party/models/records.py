@@ -9,11 +9,23 @@ lists and the reports, and admins can restore it; the edit history keeps every v
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
 from party.models.units import UnitScopedQuerySet, words_q
 from party.text import search_key
+
+# Directive 05-CT/TW was issued in May 2016: no year of the programme comes before it.
+FIRST_YEAR = 2016
+
+
+def validate_programme_year(value: int | None) -> None:
+    """A year of the programme: 2016 to next year (plans are written ahead). Forms, imports and
+    models of yearly records share this one check."""
+    last = datetime.date.today().year + 1
+    if value is not None and not FIRST_YEAR <= value <= last:
+        raise ValidationError(f"Năm phải từ {FIRST_YEAR} đến {last}.", code="year_range")
 
 
 class RecordQuerySet(UnitScopedQuerySet):
@@ -23,6 +35,19 @@ class RecordQuerySet(UnitScopedQuerySet):
         if field == "year":
             return self.filter(year=year)
         return self.filter(**{f"{field}__year": year})
+
+    def in_years(self, first: int | None = None, last: int | None = None) -> "RecordQuerySet":
+        """Records of the calendar years first..last (either end open), by `year_field`, counted
+        as the reports count them: a date field as a range of days, so its index serves."""
+        field = self.model.year_field
+        if field == "year":
+            bounds = {"year__gte": first, "year__lte": last}
+        else:
+            bounds = {
+                f"{field}__gte": datetime.date(first, 1, 1) if first else None,
+                f"{field}__lte": datetime.date(last, 12, 31) if last else None,
+            }
+        return self.filter(**{lookup: value for lookup, value in bounds.items() if value is not None})
 
     def search(self, text: str) -> "RecordQuerySet":
         return self.filter(words_q(text, field="search_text"))
@@ -62,6 +87,8 @@ class UnitRecord(models.Model):
     year_field: str = "year"
     # The field that splits a list by kind (filters, import), if any.
     kind_field: str | None = "kind"
+    # The flag that marks Directive-05 content (what the reports count), if the kind has one.
+    directive_field: str | None = None
 
     objects = LiveRecordManager()
     all_objects = AllRecordManager()

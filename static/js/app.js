@@ -17,7 +17,15 @@ document.addEventListener("submit", (event) => {
     return;
   }
   form.dataset.submitted = "1";
-  form.querySelectorAll("button[type=submit]").forEach((b) => b.setAttribute("aria-disabled", "true"));
+  const buttons = form.querySelectorAll("button[type=submit]");
+  buttons.forEach((b) => b.setAttribute("aria-disabled", "true"));
+  // A download leaves the page in place: let the form be sent again once the first one is on its way.
+  if (form.hasAttribute("data-download")) {
+    setTimeout(() => {
+      delete form.dataset.submitted;
+      buttons.forEach((b) => b.removeAttribute("aria-disabled"));
+    }, 3000);
+  }
 });
 
 // Deed rows: add from the formset's <template>, remove by ticking DELETE and hiding the row.
@@ -69,4 +77,27 @@ document.addEventListener("click", (event) => {
     event.preventDefault();
     window.print();
   }
+});
+
+// "Chép đoạn văn" copies the report's paragraph for pasting into the Word report; the button is
+// shown only where the browser allows it (the clipboard needs HTTPS or localhost).
+document.querySelectorAll("[data-copy]").forEach((button) => {
+  if (!navigator.clipboard) return;
+  button.hidden = false;
+  button.addEventListener("click", () => {
+    const text = document.getElementById(button.dataset.copy).textContent.trim();
+    navigator.clipboard.writeText(text).then(() => { button.textContent = "Đã chép"; });
+  });
+});
+
+// The report form: the from-to years matter only for "Từ năm … đến năm …".
+document.querySelectorAll("form[data-span-form]").forEach((form) => {
+  const sync = () => {
+    const custom = form.querySelector("input[name=span_choice][value=custom]");
+    form.querySelectorAll("[data-custom-years] select").forEach((select) => {
+      select.disabled = custom && !custom.checked;
+    });
+  };
+  form.addEventListener("change", sync);
+  sync();
 });
