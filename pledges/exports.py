@@ -12,12 +12,12 @@ from decimal import Decimal
 
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from party.models import Unit
+from party.xlsx import put_text
 from pledges.imports import PledgeSheet
 from pledges.models import NotEvaluatedReason, Pledge, RatingScale
 
@@ -25,7 +25,6 @@ HEADER_FILL = PatternFill("solid", fgColor="FFF2CC")
 BOLD = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
 TOP = Alignment(vertical="top")
-MAX_CELL_TEXT = 32767  # Excel's limit for one cell
 SPARE_ROWS = 300  # rows below the data where the drop-down lists still apply
 WRAPPED = {"commitment", "content", "target", "comment"}
 
@@ -34,10 +33,7 @@ def _put(sheet, row: int, column: int, value):
     """Write one cell; text is stored as text, never as a formula."""
     cell = sheet.cell(row=row, column=column)
     if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)[:MAX_CELL_TEXT]
-        cell.value = value or None
-        if value:
-            cell.data_type = "s"  # "=1+1" typed by a person stays the text "=1+1"
+        put_text(cell, value)  # "=1+1" typed by a person stays the text "=1+1"
     elif isinstance(value, Decimal):
         cell.value = int(value) if value == value.to_integral_value() else float(value)
     else:

@@ -1,0 +1,130 @@
+""" "Xuất Excel" of the review report: small exports answer at once, large ones run in the worker.
+
+POST export/ → the workbook (small) or a redirect to the job's status page (large); the status
+page refreshes itself (an HTTP `Refresh` header: no script) until the file is ready to download.
+A job is visible only to the person who asked for it; the unit must be in their scope.
+"""
+
+import tempfile
+from urllib.parse import urlencode
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from party.access import get_visible_or_404
+from party.models import Unit
+from reports.export import estimate_list_rows, export_file_name, write_report_workbook
+from reports.models import ExportStatus, ReportExport
+from reports.tasks import start_report_export
+
+FIRST_YEAR = 2016  # Directive 05-CT/TW was issued in 2016
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+REFRESH_SECONDS = 3
+
+
+class ExportForm(forms.Form):
+    unit = forms.IntegerField(error_messages={"required": "Chọn đơn vị.", "invalid": "Chọn đơn vị."})
+    year_from = forms.IntegerField(
+        error_messages={"required": "Nhập năm bắt đầu.", "invalid": "Năm bắt đầu phải là một số."}
+    )
+    year_to = forms.IntegerField(
+        error_messages={"required": "Nhập năm kết thúc.", "invalid": "Năm kết thúc phải là một số."}
+    )
+    aggregate_only = forms.BooleanField(required=False)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        last_allowed = timezone.localdate().year + 1
+        first, last = data.get("year_from"), data.get("year_to")
+        for year in (first, last):
+            if year is not None and not FIRST_YEAR <= year <= last_allowed:
+                raise forms.ValidationError(f"Năm phải trong khoảng {FIRST_YEAR}–{last_allowed}.")
+        if first is not None and last is not None and first > last:
+            raise forms.ValidationError("Năm bắt đầu phải trước hoặc bằng năm kết thúc.")
+        return data
+
+
+def _back_to_report(request: HttpRequest) -> HttpResponse:
+    params = {key: request.POST[key] for key in ("unit", "year_from", "year_to") if request.POST.get(key)}
+    return redirect(f"{reverse('report')}?{urlencode(params)}" if params else reverse("report"))
+
+
+@require_POST
+def report_export(request: HttpRequest) -> HttpResponse:
+    form = ExportForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return _back_to_report(request)
+    data = form.cleaned_data
+    unit = get_visible_or_404(Unit, request.user, pk=data["unit"])
+    first, last, aggregate_only = data["year_from"], data["year_to"], data["aggregate_only"]
+    rows = estimate_list_rows(unit, first, last, aggregate_only=aggregate_only)
+    if rows < settings.REPORT_EXPORT_IMMEDIATE_ROWS:
+        # Spooled to disk past 8 MiB, so even a mid-sized workbook does not sit in memory.
+        out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 (the response closes it)
+        write_report_workbook(unit, first, last, out, aggregate_only=aggregate_only)
+        out.seek(0)
+        return FileResponse(
+            out, as_attachment=True, filename=export_file_name(unit, first, last), content_type=XLSX
+        )
+    export = start_report_export(
+        user=request.user,
+        unit=unit,
+        first_year=first,
+        last_year=last,
+        aggregate_only=aggregate_only,
+        rows_total=rows,
+    )
+    return redirect("report_export_status", pk=export.pk)
+
+
+def _own_export(request: HttpRequest, pk) -> ReportExport:
+    """Someone else's job is a 404, exactly like a missing one."""
+    return get_object_or_404(ReportExport.objects.of_user(request.user).select_related("unit"), pk=pk)
+
+
+@require_GET
+def report_export_status(request: HttpRequest, pk) -> HttpResponse:
+    export = _own_export(request, pk)
+    report_url = "{}?{}".format(
+        reverse("report"),
+        urlencode({"unit": export.unit_id, "year_from": export.first_year, "year_to": export.last_year}),
+    )
+    response = render(
+        request,
+        "reports/export_status.html",
+        {
+            "export": export,
+            "file_name": export_file_name(export.unit, export.first_year, export.last_year),
+            "report_url": report_url,
+            "Status": ExportStatus,
+        },
+    )
+    if not export.is_finished:
+        response["Refresh"] = str(REFRESH_SECONDS)
+    return response
+
+
+@require_GET
+def report_export_file(request: HttpRequest, pk) -> FileResponse:
+    export = _own_export(request, pk)
+    if export.status != ExportStatus.DONE or not export.file:
+        raise Http404("Tệp chưa sẵn sàng.")
+    try:
+        handle = export.file.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404("Tệp không còn.") from missing
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=export_file_name(export.unit, export.first_year, export.last_year),
+        content_type=XLSX,
+    )
