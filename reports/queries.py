@@ -1,15 +1,16 @@
 """The grouped queries behind the review report's totals: one query per category.
 
-Every query is filtered to the unit's subtree (a path prefix) and the span of years, and grouped
-by calendar year and by "child": the first `len(unit.path) + steplen` characters of the record's
-unit path, that is the path of the direct child the record lies under (or the unit's own path
-for records of the unit itself). The number of queries never depends on the data.
+Every query is filtered to the unit's subtree (a range of paths, see `Scope.subtree`) and the
+span of years, and grouped by calendar year and by "child": the first `len(unit.path) + steplen`
+characters of the record's unit path, that is the path of the direct child the record lies under
+(or the unit's own path for records of the unit itself). The number of queries never depends on the data.
 """
 
 import datetime
 from collections.abc import Iterator
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.db import connection
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Min, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, ExtractYear, Substr
 
 from party.models import (
@@ -19,12 +20,12 @@ from party.models import (
     Inspection,
     InspectionFinding,
     Meeting,
-    Membership,
     PartyStatus,
     Unit,
 )
-from pledges.models import Award, GoodPractice, Plan, Pledge
+from pledges.models import Award, GoodPractice, Plan
 from pledges.progress import PLAN_KINDS
+from reports.tallies import BitOr, MemberUnitYears, PledgeTally, years_mask
 
 CHILD = "child"
 YEAR = "report_year"
@@ -44,6 +45,15 @@ class Scope:
     def years(self) -> range:
         return range(self.first_year, self.last_year + 1)
 
+    def subtree(self, path_field: str = "unit__path") -> Q:
+        """Rows of the subtree: paths from the unit's own to the unit's followed by U+FFFF.
+
+        The same rows as `__startswith` (paths are ASCII), but as a range SQLite serves from the
+        path index; its LIKE ignores case and cannot, so it read every registration of the span.
+        """
+        path = self.unit.path
+        return Q(**{f"{path_field}__gte": path, f"{path_field}__lt": path + "\uffff"})
+
     def child(self, path_field: str = "unit__path") -> Substr:
         return Substr(path_field, 1, len(self.unit.path) + Unit.steplen)
 
@@ -53,7 +63,7 @@ class Scope:
         A date field is filtered as a range (so its index serves) and its year extracted;
         a plain `year` column is used as it is.
         """
-        queryset = queryset.filter(**{f"{path_field}__startswith": self.unit.path})
+        queryset = queryset.filter(self.subtree(path_field))
         if date_field.endswith("year"):
             queryset = queryset.filter(**{f"{date_field}__range": (self.first_year, self.last_year)})
             year = F(date_field)
@@ -71,7 +81,7 @@ def grouped(queryset: QuerySet, *fields: str, **aggregates) -> Iterator[dict]:
 def units(scope: Scope) -> list[dict]:
     """The unit itself and its direct children (dissolved ones too: their history counts)."""
     return list(
-        Unit.objects.filter(path__startswith=scope.unit.path, depth__lte=scope.unit.depth + 1)
+        Unit.objects.filter(scope.subtree("path"), depth__lte=scope.unit.depth + 1)
         .order_by("path")
         .values("pk", "path", "code", "short_name", "kind", "dissolved_on")
     )
@@ -80,7 +90,7 @@ def units(scope: Scope) -> list[dict]:
 def plan_units(scope: Scope) -> Iterator[dict]:
     """Cells and mass organizations per child, kind and dissolution date (None: active)."""
     return iter(
-        Unit.objects.filter(path__startswith=scope.unit.path, kind__in=PLAN_KINDS)
+        Unit.objects.filter(scope.subtree("path"), kind__in=PLAN_KINDS)
         .filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=scope.first_day))
         .annotate(**{CHILD: scope.child("path")})
         .values(CHILD, "kind", "dissolved_on")
@@ -96,69 +106,88 @@ def plans(scope: Scope) -> Iterator[dict]:
 
 
 def pledges(scope: Scope) -> Iterator[dict]:
-    """Registrations by the person's status, leader flag and year-end rating level."""
+    """Registrations by year-end rating level, with those of party members and of leaders.
+
+    Read from the tally kept per unit, year and level (reports/tallies.py), a few rows per unit
+    instead of every registration; the level's name, position and rule (which depend on the level
+    alone) are read with Min().
+    """
     return grouped(
-        scope.records(Pledge.objects.all(), "year"),
-        "member__party_status",
-        "member__is_leader",
+        scope.records(PledgeTally.objects.all(), "year"),
         "rating_id",
-        "rating__name",
-        "rating__position",
-        "rating__scale__name",
-        "rating__scale__effective_from",
-        n=Count("pk"),
-        deeds=Sum("deed_count"),
+        n=Sum("registrations"),
+        deeds=Sum("deeds"),
+        party_n=Sum("party_registrations"),
+        party_deeds=Sum("party_deeds"),
+        leader_n=Sum("leader_registrations"),
+        leader_deeds=Sum("leader_deeds"),
+        rating_name=Min("rating__name"),
+        rating_position=Min("rating__position"),
+        rating_scale_name=Min("rating__scale__name"),
+        rating_effective_from=Min("rating__scale__effective_from"),
     )
 
 
-def _people(queryset: QuerySet, *group: str) -> list[dict]:
-    return list(
-        queryset.values(*group, "member__party_status")
-        .annotate(n=Count("member_id", distinct=True))
-        .order_by()
-    )
+def _count_people(scope: Scope, bits: str, masks: list[int], keys: list[str]) -> list[tuple]:
+    """Rows of (*keys, people with a bit of each mask) from `MemberUnitYears`, a person once per group.
 
-
-def people_by_child(scope: Scope) -> list[dict]:
-    """Distinct people who registered in the span, per child and party status."""
-    return _people(scope.records(Pledge.objects.all(), "year"), CHILD)
-
-
-def people_in_all(scope: Scope) -> list[dict]:
-    """Distinct people who registered in the span anywhere in the subtree, per party status."""
-    return _people(scope.records(Pledge.objects.all(), "year"))
-
-
-def _belonging(scope: Scope) -> tuple[QuerySet, dict]:
-    periods = (
-        Membership.objects.filter(unit__path__startswith=scope.unit.path, started_on__lte=scope.last_day)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=scope.first_day))
+    Folded rows (people with one unit) count their `people` as they are; a mover's rows are ORed
+    per person first (per child, or in the whole subtree: a mover counts once). Django cannot
+    group over a union of grouped queries, so the outer part is plain SQL around the ORM's,
+    portable to SQLite and PostgreSQL.
+    """
+    span = years_mask(scope.first_year, scope.last_year)
+    rows = (
+        MemberUnitYears.objects.filter(scope.subtree())
+        .alias(in_span=F(bits).bitand(span))
+        .filter(in_span__gt=0)
         .annotate(**{CHILD: scope.child()})
         .order_by()
     )
-    # One column per year keeps the query count fixed whatever the span.
-    counts = {
-        f"y{year}": Count(
-            "member_id",
-            distinct=True,
-            filter=Q(started_on__lte=datetime.date(year, 12, 31))
-            & (Q(ended_on__isnull=True) | Q(ended_on__gte=datetime.date(year, 1, 1))),
-        )
-        for year in scope.years
-    }
-    return periods, counts
+    columns = [CHILD, "party_member"] if CHILD in keys else ["party_member"]
+    folded = rows.filter(member__isnull=True).values(*columns).annotate(bits=F(bits), n=F("people"))
+    movers = (
+        rows.filter(member__isnull=False)
+        .values(*columns, "member_id")
+        .annotate(bits=BitOr(bits), n=Min("people"))
+        .values(*columns, "bits", "n")
+    )
+    folded_sql, folded_params = folded.query.sql_with_params()
+    movers_sql, movers_params = movers.query.sql_with_params()
+    counts = ", ".join(["SUM(CASE WHEN (bits & %s) <> 0 THEN n ELSE 0 END)"] * len(masks))
+    group = ", ".join(keys)
+    sql = (
+        f"SELECT {group + ', ' if keys else ''}{counts} FROM ({folded_sql} UNION ALL {movers_sql}) people"
+        + (f" GROUP BY {group}" if keys else "")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*masks, *folded_params, *movers_params])
+        return cursor.fetchall()
 
 
-def belonging_by_child(scope: Scope) -> list[dict]:
-    """People who belonged to each child at some time of each year (y2024: ...)."""
-    periods, counts = _belonging(scope)
-    return list(periods.values(CHILD).annotate(**counts).order_by())
+def people_by_child(scope: Scope) -> list[tuple]:
+    """(child, party member, people who registered in the span), by the current party status."""
+    return _count_people(
+        scope, "registered", [years_mask(scope.first_year, scope.last_year)], [CHILD, "party_member"]
+    )
 
 
-def belonging_in_all(scope: Scope) -> dict:
+def people_in_all(scope: Scope) -> list[tuple]:
+    """(party member, people who registered in the span anywhere in the subtree)."""
+    return _count_people(
+        scope, "registered", [years_mask(scope.first_year, scope.last_year)], ["party_member"]
+    )
+
+
+def belonging_by_child(scope: Scope) -> list[tuple]:
+    """(child, people who belonged to it at some time of each year of the span...)."""
+    return _count_people(scope, "belonged", [years_mask(year, year) for year in scope.years], [CHILD])
+
+
+def belonging_in_all(scope: Scope) -> list[int]:
     """People who belonged to some unit of the subtree during each year (a mover counts once)."""
-    periods, counts = _belonging(scope)
-    return periods.aggregate(**counts)
+    rows = _count_people(scope, "belonged", [years_mask(year, year) for year in scope.years], [])
+    return [n or 0 for n in rows[0]] if rows else [0] * len(scope.years)
 
 
 def documents(scope: Scope) -> Iterator[dict]:

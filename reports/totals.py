@@ -13,7 +13,7 @@ from party.models import ConductingBody, InspectionKind, Unit, UnitKind
 from pledges.models import AwardCategory
 from pledges.progress import active_in_year
 from reports import queries
-from reports.queries import CHILD, YEAR, Scope, is_party_member
+from reports.queries import CHILD, YEAR, Scope
 
 # Who received an award (the third part of a `Figures.recognitions` key).
 COLLECTIVE = "collective"
@@ -270,24 +270,21 @@ def _count_pledges(scope: Scope, cell) -> dict[int | None, RatingLevelInfo]:
         n, deeds = row["n"], row["deeds"]
         figures.registrations += n
         figures.registration_deeds += deeds
-        if is_party_member(row["member__party_status"]):
-            figures.party_registrations += n
-            figures.party_registration_deeds += deeds
-        else:
-            figures.employee_registrations += n
-            figures.employee_registration_deeds += deeds
-        if row["member__is_leader"]:
-            figures.leader_registrations += n
-            figures.leader_registration_deeds += deeds
+        figures.party_registrations += row["party_n"]
+        figures.party_registration_deeds += row["party_deeds"]
+        figures.employee_registrations += n - row["party_n"]
+        figures.employee_registration_deeds += deeds - row["party_deeds"]
+        figures.leader_registrations += row["leader_n"]
+        figures.leader_registration_deeds += row["leader_deeds"]
         level = row["rating_id"]
         figures.ratings[level] += n
         if level not in levels:
             levels[level] = RatingLevelInfo(
                 pk=level,
-                name=row["rating__name"] or "Chưa xếp loại",
-                position=row["rating__position"] or 0,
-                scale_name=row["rating__scale__name"] or "",
-                effective_from=row["rating__scale__effective_from"],
+                name=row["rating_name"] or "Chưa xếp loại",
+                position=row["rating_position"] or 0,
+                scale_name=row["rating_scale_name"] or "",
+                effective_from=row["rating_effective_from"],
             )
     return levels
 
@@ -342,21 +339,20 @@ def _count_people(
         figures.people = figures.registrations
         figures.party_people = figures.party_registrations
         figures.employee_people = figures.employee_registrations
-    for row in queries.people_by_child(scope):
-        _add_people(by_child[row[CHILD]], row)
-    for row in queries.people_in_all(scope):
-        _add_people(total, row)
-    for row in queries.belonging_by_child(scope):
-        by_child[row[CHILD]].member_years = sum(row[f"y{year}"] for year in scope.years)
-    belonging = queries.belonging_in_all(scope)
-    for year in scope.years:
-        by_year[year].member_years = belonging[f"y{year}"] or 0
+    for child, party, n in queries.people_by_child(scope):
+        _add_people(by_child[child], party, n)
+    for party, n in queries.people_in_all(scope):
+        _add_people(total, party, n)
+    for child, *belonged in queries.belonging_by_child(scope):
+        by_child[child].member_years = sum(belonged)
+    for year, n in zip(scope.years, queries.belonging_in_all(scope), strict=True):
+        by_year[year].member_years = n
     total.member_years = sum(figures.member_years for figures in by_year.values())
 
 
-def _add_people(figures: Figures, row: dict) -> None:
-    figures.people += row["n"]
-    if is_party_member(row["member__party_status"]):
-        figures.party_people += row["n"]
+def _add_people(figures: Figures, party: bool, n: int) -> None:
+    figures.people += n
+    if party:
+        figures.party_people += n
     else:
-        figures.employee_people += row["n"]
+        figures.employee_people += n

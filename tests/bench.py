@@ -1,9 +1,16 @@
-"""Benchmark figures, one a line (`name value`; names ending in _s are seconds).
+"""Benchmark figures, one a line (`name value`; names ending in _s are seconds, _mib memory).
 
 Run with `make bench`, i.e. `DJANGO_SETTINGS_MODULE=config.settings_test python -m tests.bench`.
-It builds a throwaway database: a temporary SQLite file, or, when DATABASE_URL points to
-PostgreSQL, a test database next to it (dropped at the end). `--skip-scale` leaves out the
-province-size data (`seed_demo --scale`, about 20 s on SQLite).
+The import and unit-page figures use a throwaway database: a temporary SQLite file, or, when
+DATABASE_URL points to PostgreSQL, a test database next to it (dropped at the end).
+
+The province-size figures use data built once by `seed_demo --scale` (about two minutes) and kept
+for the next run: the SQLite file `.bench/scale.sqlite3`, or the PostgreSQL database
+`<DATABASE_URL's name>_bench`. A marker row (`bench_scale_marker`) written only after the data is
+complete records `SCALE_DATA_VERSION` and the year built; without it, or when either differs, the
+data is rebuilt from scratch (an interrupted build is never reused). New migrations are applied to
+reused data. Force a rebuild with `--rebuild-scale` (or `BENCH_REBUILD=1 make bench`), or by
+deleting the file / dropping the database. `--skip-scale` leaves out the province-size figures.
 """
 
 import argparse
@@ -22,6 +29,10 @@ from pathlib import Path
 MEMBERS = 5000
 CELLS = 10
 PAGE_SIZES = (50, 200)
+# Bump when seed_demo --scale builds different data, so kept benchmark data is rebuilt.
+SCALE_DATA_VERSION = 1
+SCALE_SQLITE = Path(__file__).resolve().parent.parent / ".bench" / "scale.sqlite3"
+MARKER = "bench_scale_marker"
 
 
 def use_throwaway_database() -> Path | None:
@@ -33,8 +44,8 @@ def use_throwaway_database() -> Path | None:
     return path
 
 
-def figure(name: str, value: float | int) -> None:
-    print(f"{name} {value:.2f}" if isinstance(value, float) else f"{name} {value}", flush=True)
+def figure(name: str, value: float | int, digits: int = 2) -> None:
+    print(f"{name} {value:.{digits}f}" if isinstance(value, float) else f"{name} {value}", flush=True)
 
 
 def timed[T](action: Callable[[], T]) -> tuple[T, float]:
@@ -99,6 +110,7 @@ def bench_import_and_unit_page(admin) -> None:
 
     from party.imports import commit_workbook, preview_workbook
     from party.models import Unit, UnitKind
+    from tests.conftest import force_login_verified
 
     root = Unit.objects.add_root({"code": "BENCH", "short_name": "Đảng bộ đo", "name": "Đảng bộ đo hiệu năng",
                                   "kind": UnitKind.GRASSROOTS_COMMITTEE})  # fmt: skip
@@ -124,7 +136,7 @@ def bench_import_and_unit_page(admin) -> None:
     figure("import_repeat_changed_rows", result.plans[-1].count("create") + result.plans[-1].count("update"))
 
     client = Client()
-    client.force_login(admin)
+    force_login_verified(client, admin)  # pages measured, not the two-step sign-in
     url = reverse("unit_detail", args=[cells[0].pk])
     size = cells[0].members.count()
     for per_page in PAGE_SIZES:
@@ -133,28 +145,93 @@ def bench_import_and_unit_page(admin) -> None:
         figure(f"unit_page_{size}_members_per_page_{per_page}_s", seconds)
 
 
-def bench_scale(admin) -> None:
+def scale_marker_ok() -> bool:
+    """Whether the connected database holds complete scale data of this version and year."""
+    from django.db import connection
+
+    if MARKER not in connection.introspection.table_names():
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT version, built_year FROM {MARKER}")
+        rows = cursor.fetchall()
+    return rows == [(SCALE_DATA_VERSION, datetime.date.today().year)]
+
+
+def use_scale_database(rebuild: bool) -> bool:
+    """Connect to the kept scale database (emptied first when incomplete or stale) and migrate it.
+
+    Returns whether the scale data must be built.
+    """
     from django.core.management import call_command
     from django.db import connection
+
+    connection.close()
+    settings_dict = connection.settings_dict
+    if connection.vendor == "postgresql":
+        name = f"{settings_dict['NAME']}_bench"
+        with connection._nodb_cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            exists = cursor.fetchone() is not None
+        settings_dict["NAME"] = name
+        if exists and not rebuild:
+            rebuild = not scale_marker_ok()
+            connection.close()
+        if not exists or rebuild:
+            with connection._nodb_cursor() as cursor:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+                cursor.execute(f'CREATE DATABASE "{name}"')
+            rebuild = True
+    else:
+        SCALE_SQLITE.parent.mkdir(exist_ok=True)
+        settings_dict["NAME"] = str(SCALE_SQLITE)
+        rebuild = rebuild or not SCALE_SQLITE.exists() or not scale_marker_ok()
+        connection.close()
+        if rebuild:
+            for suffix in ("", "-wal", "-shm"):
+                with contextlib.suppress(FileNotFoundError):
+                    Path(f"{SCALE_SQLITE}{suffix}").unlink()
+    call_command("migrate", verbosity=0)
+    return rebuild
+
+
+def build_scale() -> None:
+    """seed_demo --scale, then the marker that says the data is complete."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    _, seconds = timed(lambda: call_command("seed_demo", "--scale", stdout=io.StringIO()))
+    figure("scale_data_build_s", seconds)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # As autovacuum would soon after a bulk load: planner statistics for the new rows and
+            # the visibility map that index-only scans rely on.
+            cursor.execute("VACUUM ANALYZE")
+        else:
+            cursor.execute("ANALYZE")
+        cursor.execute(f"CREATE TABLE {MARKER} (version integer NOT NULL, built_year integer NOT NULL)")
+        cursor.execute(
+            f"INSERT INTO {MARKER} VALUES (%s, %s)", [SCALE_DATA_VERSION, datetime.date.today().year]
+        )
+
+
+def bench_scale(admin) -> str:
+    """The province-size figures; returns the review report's summary line."""
     from django.db.models import Count
     from django.test import Client
     from django.urls import reverse
 
     from party.demo import SCALE_ROOT_CODE
     from party.models import Member, Unit
+    from tests.conftest import force_login_verified
 
-    _, seconds = timed(lambda: call_command("seed_demo", "--scale", stdout=io.StringIO()))
-    if connection.vendor == "postgresql":
-        # As autovacuum would soon after a bulk load: planner statistics for the new rows.
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
     root = Unit.objects.get(code=SCALE_ROOT_CODE)
     units = Unit.objects.filter(path__startswith=root.path).count()
     members = Member.objects.filter(unit__path__startswith=root.path).count()
-    figure(f"seed_scale_{units}_units_{members}_members_s", seconds)
+    figure("scale_units", units)
+    figure("scale_members", members)
 
     client = Client()
-    client.force_login(admin)
+    force_login_verified(client, admin)  # pages measured, not the two-step sign-in
     queries, seconds = page(client, reverse("home"))
     figure("home_page_scale_queries", queries)
     figure("home_page_scale_s", seconds)
@@ -205,10 +282,20 @@ def bench_scale(admin) -> None:
         figure(f"{record_type.slug}_list_search_queries", queries)
         figure(f"{record_type.slug}_list_search_s", seconds)
 
+    # The review report (sơ kết / tổng kết) over the five years: ORM against hand-written SQL.
+    from party.models import UnitKind
+    from tests.bench_report import report_figures
+
+    committee = Unit.objects.in_subtree(root).filter(kind=UnitKind.GRASSROOTS_COMMITTEE).order_by("path")[0]
+    return report_figures(root, committee, biggest_cell, figure)
+
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--skip-scale", action="store_true", help="leave out seed_demo --scale")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--skip-scale", action="store_true", help="leave out the province-size figures")
+    parser.add_argument("--rebuild-scale", action="store_true", help="rebuild the kept province-size data")
     options = parser.parse_args()
 
     sqlite_path = use_throwaway_database()
@@ -233,17 +320,28 @@ def main() -> None:
             call_command("migrate", verbosity=0)
         admin = get_user_model().objects.create_superuser(username="bench", password=None, email="")
         bench_import_and_unit_page(admin)
-        if not options.skip_scale:
-            bench_scale(admin)
-        figure("bench_total_s", time.perf_counter() - started)
     finally:
         if old_config is not None:
-            teardown_databases(old_config, verbosity=0)
+            teardown_databases(old_config, verbosity=0)  # restores the configured database name
         connections.close_all()
         if sqlite_path is not None:
             for suffix in ("", "-wal", "-shm"):
                 with contextlib.suppress(FileNotFoundError):
                     Path(f"{sqlite_path}{suffix}").unlink()
+    if not options.skip_scale:
+        rebuild = options.rebuild_scale or os.environ.get("BENCH_REBUILD", "") not in ("", "0")
+        if use_scale_database(rebuild):
+            build_scale()
+        else:
+            figure("scale_data_reused", 1)
+        admin, _ = get_user_model().objects.get_or_create(
+            username="bench", defaults={"is_staff": True, "is_superuser": True}
+        )
+        summary = bench_scale(admin)
+        connections.close_all()
+    figure("bench_total_s", time.perf_counter() - started)
+    if not options.skip_scale:
+        print(summary, flush=True)  # the last line: the review report's targets
 
 
 if __name__ == "__main__":
