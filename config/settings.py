@@ -32,6 +32,10 @@ INSTALLED_APPS = [
     "treebeard",
     "simple_history",
     "config.apps.AxesConfig",  # django-axes, with a Vietnamese name in admin
+    "django_tasks_db",  # the background task queue in the database (worker: manage.py db_worker)
+    "django_otp",  # two-factor sign-in (party/two_factor.py): TOTP app and recovery codes
+    "party.two_factor_apps.TOTPConfig",  # django_otp.plugins.otp_totp, Vietnamese in admin
+    "party.two_factor_apps.StaticConfig",  # django_otp.plugins.otp_static, Vietnamese in admin
     "party",
     "pledges",
     "reports",
@@ -45,11 +49,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "party.sessions.limits",  # idle and absolute session lifetimes, before the login check
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "party.two_factor.TwoFactorMiddleware",  # the second factor before any page, admin included
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Pages hold personal data: never kept by the browser's or a proxy's cache.
+    "config.middleware.no_store",
     # Last, so its lockout page still passes through the CSP and security middleware.
     "axes.middleware.AxesMiddleware",
 ]
@@ -79,11 +87,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets a reader and a writer work at once (web + management commands).
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
     DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
+# Keep connections between requests (a new one per request costs 2-6x the throughput here) and
+# check them before reuse, so the requests after a PostgreSQL restart reconnect by themselves.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -103,6 +115,17 @@ AXES_RESET_ON_SUCCESS = True
 # Tries during the lockout do not restart the 15 minutes, so the page's promise holds.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# A session ends after 30 minutes without a request and 8 hours after login (party/sessions.py).
+SESSION_COOKIE_AGE = 30 * 60
+SESSION_MAX_AGE_FROM_LOGIN = 8 * 3600
+# Two-factor sign-in (django-otp, see party/two_factor.py and docs/operations.md): required for
+# superusers, admin-site staff and committee staff unless OTP_REQUIRED_FOR_STAFF=false (a small
+# install); optional for everyone else. Wrong codes double the wait (1, 2, 4 ... seconds).
+OTP_REQUIRED_FOR_STAFF = env.bool("OTP_REQUIRED_FOR_STAFF", default=True)
+OTP_TOTP_ISSUER = "Học tập và làm theo Bác"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # admin resets devices; it never shows their secrets
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -137,6 +160,13 @@ STORAGES = {
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=20 * 1024 * 1024)
 
+# Background tasks (Django's task framework) are queued in the database and run by
+# `manage.py db_worker` (see docs/operations.md). Enqueue after the transaction commits.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A report export with fewer list rows (estimated) than this is written in the request itself;
+# a larger one runs as a background task (finished files live in MEDIA_ROOT/exports/).
+REPORT_EXPORT_IMMEDIATE_ROWS = env.int("REPORT_EXPORT_IMMEDIATE_ROWS", default=20_000)
+
 # Uploaded workbooks are read from memory up to this size; larger files are refused.
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
@@ -158,8 +188,20 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_COOKIE_HTTPONLY = True  # no script of ours reads the token: forms carry it
+# HTTPS wherever DEBUG is off (SECURE_COOKIES=false only for a plain-HTTP test box): cookies sent
+# over HTTPS only, under the __Host- prefix (the browser then refuses them without Secure, with a
+# Domain, or on another path), HTTP redirected to HTTPS, and a year of HSTS.
+HTTPS = env.bool("SECURE_COOKIES", default=not DEBUG)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+if HTTPS:
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+SECURE_SSL_REDIRECT = env.bool("SSL_REDIRECT", default=HTTPS)
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]  # the monitor on the server itself may ask over HTTP
+SECURE_HSTS_SECONDS = env.int("HSTS_SECONDS", default=365 * 24 * 3600 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
 BEHIND_PROXY = env.bool("BEHIND_PROXY", False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 # The client address axes records and locks: REMOTE_ADDR, or behind the proxy the address the

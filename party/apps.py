@@ -6,6 +6,28 @@ class PartyConfig(AppConfig):
     verbose_name = "Tổ chức đảng và đảng viên"
 
     def ready(self) -> None:
+        from django.core import checks
+
+        from party.checks import defusedxml_in_use
+
+        checks.register(defusedxml_in_use)
+
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth.signals import user_logged_in
+        from django.db.models.signals import post_delete, post_save
+
+        from party import sessions
+        from party.models import UnitRole
+
+        user_logged_in.connect(sessions.start, dispatch_uid="party.sessions.start")
+        post_save.connect(
+            sessions.account_saved, sender=get_user_model(), dispatch_uid="party.sessions.account"
+        )
+        for signal in (post_save, post_delete):
+            signal.connect(
+                sessions.role_changed, sender=UnitRole, dispatch_uid=f"party.sessions.role.{signal}"
+            )
+
         from party.record_types import RECORD_TYPES as PARTY_RECORD_TYPES
         from party.record_views import RECORD_TYPES
 

@@ -25,6 +25,7 @@ from party.models import (
     UnitRole,
     transfer_member,
 )
+from reports.tallies import refresh_tallies
 
 DEMO_PASSWORD = "demo@2026"
 DEMO_SEED = 2026
@@ -182,6 +183,7 @@ def insert_members(members: list[Member], batch_size: int = 5000) -> list[Member
         ],
         batch_size=batch_size,
     )
+    refresh_tallies({m.unit_id for m in members})
     return members
 
 

@@ -7,13 +7,20 @@ Personas: staff (committee staff of DB), secretary_a (of CBA), secretary_b (of C
 viewer (viewer of DB), admin (superuser), outsider (no role).
 """
 
+import base64
 import datetime
+import re
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from party.models import Gender, Member, PartyStatus, RoleKind, Unit, UnitKind, UnitRole
+from party import two_factor
+from party.models import Gender, Member, Membership, PartyStatus, RoleKind, Unit, UnitKind, UnitRole
 
 PASSWORD = "mat-khau-thu-nghiem-2026"
 
@@ -38,16 +45,84 @@ def make_user(username: str, role: str | None = None, unit: Unit | None = None, 
     return user
 
 
+def delete_demo() -> None:
+    """Every unit, person and record, for tests that rebuild the demo in the same database; the
+    report tallies are refreshed once at the end, not once per deleted row."""
+    from pledges.demo_recognition import delete_records
+    from pledges.models import Plan, Pledge
+    from reports.tallies import refreshed_once
+
+    with refreshed_once():
+        delete_records()  # the work records protect people and units
+        for model in (Pledge, Plan, Membership, Member, Unit):
+            model._base_manager.all().delete()
+
+
 def log_in(client, username: str, password: str = PASSWORD) -> bool:
     """Log in through the login form, as a person does; True when the client is now that user.
 
     django-axes (login lockout) needs the request in `authenticate()`, so the test client's
     `login()` fails with AxesBackendRequestParameterRequired; `force_login()` would skip the
-    password check.
+    password check. Users who must use two-factor sign-in (staff, superusers) are given an
+    authenticator device first and type its current code on the real code page.
     """
     client.logout()
+    user = get_user_model().objects.filter(username=username).first()
+    if user is not None and two_factor.is_required(user) and not two_factor.has_device(user):
+        give_device(user)
     response = client.post(reverse("login"), {"username": username, "password": password})
-    return response.status_code == 302 and response.wsgi_request.user.get_username() == username
+    if not (response.status_code == 302 and response.wsgi_request.user.get_username() == username):
+        return False
+    return pass_second_factor(client, user)
+
+
+def give_device(user) -> TOTPDevice:
+    """A confirmed authenticator device, as after enrolment."""
+    return TOTPDevice.objects.create(user=user, name=two_factor.APP_DEVICE_NAME, confirmed=True)
+
+
+def current_code(device: TOTPDevice) -> str:
+    """The code the authenticator app shows now."""
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):0{device.digits}d}"
+
+
+def pass_second_factor(client, user, secure: bool = False) -> bool:
+    """Complete the second step the session asks for, on the real pages: type the device's
+    current code, or enrol with a code computed from the secret the enrolment page shows.
+
+    The device's last used time step is cleared first: a test may log the same persona in
+    several times within one 30-second step, and a code is accepted only once. The form's CSRF
+    token is sent too, for clients that enforce it (over HTTPS, with the referer browsers send).
+    """
+    step = client.session.get(two_factor.STATE)
+    if step == two_factor.VERIFY:
+        device = two_factor.app_devices(user).first()
+        TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)
+        url, code = reverse("two_factor_verify"), current_code(device)
+    elif step == two_factor.ENROL:
+        url = reverse("two_factor_enrol")
+        page = client.get(url, secure=secure).content.decode()
+        secret = re.search(r'<code id="secret">([A-Z2-7 ]+)</code>', page).group(1)
+        code = f"{totp(base64.b32decode(secret.replace(' ', ''))):06d}"
+    else:
+        return True
+    data = {"code": code}
+    if settings.CSRF_COOKIE_NAME in client.cookies:
+        data["csrfmiddlewaretoken"] = client.cookies[settings.CSRF_COOKIE_NAME].value
+    headers = {"referer": "https://testserver/login/"} if secure else {}
+    response = client.post(url, data, secure=secure, headers=headers)
+    return response.status_code == 302 and client.session.get(two_factor.STATE) == two_factor.DONE
+
+
+def force_login_verified(client, user) -> None:
+    """`force_login` for scripts that measure pages, not sign-in (tests/bench.py): the session is
+    marked as past the second factor."""
+    device = two_factor.app_devices(user).first() or give_device(user)
+    client.force_login(user)
+    session = client.session
+    session[two_factor.STATE] = two_factor.DONE
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id  # what django_otp.login() records
+    session.save()
 
 
 @pytest.fixture
@@ -110,3 +185,14 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture
+def admin_client(admin_user):
+    """pytest-django's `admin_client`, but logged in through the forms: password, then the code
+    (its own uses `force_login`, which stops at the second factor)."""
+    from django.test import Client
+
+    client = Client()
+    assert log_in(client, admin_user.username)
+    return client

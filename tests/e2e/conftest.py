@@ -7,8 +7,10 @@ import os
 import shutil
 
 import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.conftest import PASSWORD
+from party import two_factor
+from tests.conftest import PASSWORD, current_code, give_device
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by
@@ -63,10 +65,20 @@ def logged_in(page, live_server):
     """Log a persona in through the real login form and return the page."""
 
     def _login(user):
+        # Staff and superusers must pass the second factor: they get an authenticator device
+        # and type its current code on the real code page.
+        device = None
+        if two_factor.is_required(user):
+            device = two_factor.app_devices(user).first() or give_device(user)
+            TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)
         page.goto(f"{live_server.url}/login/")
         page.get_by_label("Tên đăng nhập").fill(user.username)
         page.get_by_label("Mật khẩu").fill(PASSWORD)
         page.get_by_role("button", name="Đăng nhập").click()
+        if device is not None:
+            page.wait_for_url(f"{live_server.url}/account/two-factor/verify/**")
+            page.get_by_label("Mã xác thực").fill(current_code(device))
+            page.get_by_role("button", name="Xác nhận").click()
         page.wait_for_url(f"{live_server.url}/")
         return page
 

@@ -1,0 +1,71 @@
+"""Session limits: 30 minutes idle, 8 hours from login, and no session outliving a change of access.
+
+Django alone keeps a deactivated user's sessions in the table (they work again on reactivation)
+and keeps a session whose roles changed; here they are deleted when the account is deactivated
+or its roles change.
+"""
+
+import time
+from collections.abc import Callable, Iterable
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.sessions.models import Session
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+LOGIN_AT = "login_at"
+SEEN_AT = "seen_at"
+# The session (and its cookie) is renewed at most this often: a write per minute, not per request.
+RENEW_EVERY = 60
+
+
+def start(sender, request: HttpRequest, user, **kwargs) -> None:
+    """On login (user_logged_in): the absolute lifetime counts from now."""
+    request.session[LOGIN_AT] = request.session[SEEN_AT] = int(time.time())
+
+
+def end_sessions_of(user_ids: Iterable[int]) -> int:
+    """Delete every live session of these users; returns how many.
+
+    Sessions are decoded one by one: only the live ones (at most 30 minutes idle) are read.
+    """
+    wanted = {str(pk) for pk in user_ids}
+    doomed = [
+        session.pk
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if session.get_decoded().get("_auth_user_id") in wanted
+    ]
+    Session.objects.filter(pk__in=doomed).delete()
+    return len(doomed)
+
+
+def account_saved(sender, instance, **kwargs) -> None:
+    if not instance.is_active:
+        end_sessions_of([instance.pk])
+
+
+def role_changed(sender, instance, **kwargs) -> None:
+    """A role given, moved to another unit or taken away: the user signs in again with the new scope."""
+    end_sessions_of([instance.user_id])
+
+
+def limits(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable[[HttpRequest], HttpResponse]:
+    """Log out a session idle for SESSION_COOKIE_AGE or older than SESSION_MAX_AGE_FROM_LOGIN."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = int(time.time())
+            session = request.session
+            login_at = session.get(LOGIN_AT, 0)
+            seen_at = session.get(SEEN_AT, 0)
+            if (
+                now - login_at > settings.SESSION_MAX_AGE_FROM_LOGIN
+                or now - seen_at > settings.SESSION_COOKIE_AGE
+            ):
+                logout(request)  # LoginRequiredMiddleware then sends the visitor to the login page
+            elif now - seen_at >= RENEW_EVERY:
+                session[SEEN_AT] = now  # saving renews the cookie and the row for another idle period
+        return get_response(request)
+
+    return middleware

@@ -1,0 +1,130 @@
+"""Accounts and sessions: lifetimes, sessions ended when access changes, logout by POST, passwords."""
+
+import time
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
+
+from party.models import RoleKind, UnitRole
+from party.sessions import LOGIN_AT, SEEN_AT
+from tests.conftest import log_in
+from tests.party.test_admin import form_data
+
+
+def is_logged_in(client) -> bool:
+    response = client.get("/")
+    return response.status_code == 200
+
+
+def set_session(client, **values) -> None:
+    session = client.session
+    for key, value in values.items():
+        session[key] = value
+    session.save()
+
+
+@pytest.fixture
+def staff_client(client, staff, login):
+    login(staff)
+    assert is_logged_in(client)
+    return client
+
+
+def test_thirty_idle_minutes_end_the_session(staff_client):
+    set_session(staff_client, **{SEEN_AT: int(time.time()) - 31 * 60})
+    response = staff_client.get("/")
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
+    assert not is_logged_in(staff_client)
+
+
+def test_activity_keeps_the_session_and_renews_the_cookie(staff_client, settings):
+    set_session(staff_client, **{SEEN_AT: int(time.time()) - 29 * 60})
+    response = staff_client.get("/")
+    assert response.status_code == 200
+    assert response.cookies[settings.SESSION_COOKIE_NAME]["max-age"] == 30 * 60
+    assert staff_client.session[SEEN_AT] >= int(time.time()) - 5
+
+
+def test_eight_hours_after_login_the_session_ends_even_if_active(staff_client):
+    now = int(time.time())
+    set_session(staff_client, **{LOGIN_AT: now - 8 * 3600 - 60, SEEN_AT: now})
+    assert not is_logged_in(staff_client)
+
+
+def test_a_deactivated_account_loses_its_sessions_for_good(staff_client, staff):
+    staff.is_active = False
+    staff.save()
+    assert not Session.objects.filter(session_key=staff_client.session.session_key).exists()
+    staff.is_active = True  # reactivation must not revive the old session
+    staff.save()
+    assert not is_logged_in(staff_client)
+
+
+def test_deactivating_through_admin_ends_the_session(client, staff, admin_user, login):
+    from django.test import Client
+
+    staff_client = Client()
+    assert log_in(staff_client, staff.username)  # password, then the second factor
+    assert is_logged_in(staff_client)
+    login(admin_user)
+    url = f"/admin/auth/user/{staff.pk}/change/"
+    data = form_data(client.get(url), "user_form")
+    data.pop("is_active", None)  # untick "Còn hoạt động"
+    assert client.post(url, data).status_code == 302
+    assert not is_logged_in(staff_client)
+
+
+def _password() -> str:
+    from tests.conftest import PASSWORD
+
+    return PASSWORD
+
+
+def test_moving_a_role_to_another_unit_ends_the_session(staff_client, staff, tree):
+    role = UnitRole.objects.get(user=staff)
+    role.unit = tree["cell_b"]
+    role.save()
+    assert not is_logged_in(staff_client)
+
+
+def test_another_users_sessions_are_kept(staff_client, secretary_a):
+    role = UnitRole.objects.get(user=secretary_a)
+    role.role = RoleKind.VIEWER
+    role.save()
+    assert is_logged_in(staff_client)
+
+
+def test_logout_is_by_post_only(staff_client):
+    assert staff_client.get("/logout/").status_code == 405
+    assert is_logged_in(staff_client)
+    assert staff_client.post("/logout/").status_code == 302
+    assert not is_logged_in(staff_client)
+
+
+def test_passwords_shorter_than_twelve_characters_are_refused(client, staff, login):
+    login(staff)
+    short = "Qx7#pLm2wZ9"  # 11 characters
+    response = client.post(
+        "/password/",
+        {"old_password": _password(), "new_password1": short, "new_password2": short},
+    )
+    assert response.status_code == 200
+    assert "Mật khẩu quá ngắn: cần ít nhất 12 ký tự." in response.content.decode()
+    assert get_user_model().objects.get(pk=staff.pk).check_password(_password())
+    longer = short + "!"
+    response = client.post(
+        "/password/",
+        {"old_password": _password(), "new_password1": longer, "new_password2": longer},
+    )
+    assert response.status_code == 302
+    assert get_user_model().objects.get(pk=staff.pk).check_password(longer)
+
+
+def test_unknown_user_and_wrong_password_get_the_same_answer(client, staff):
+    def error_of(username: str) -> str:
+        page = client.post("/login/", {"username": username, "password": "sai-mat-khau-roi"}).content.decode()
+        return page.split('class="errors"')[1].split("</div>")[0]
+
+    assert error_of(staff.username) == error_of("khong-co-ai")
+    assert "mật khẩu chính xác" in error_of("khong-co-ai")
