@@ -1,8 +1,10 @@
 """Edit forms that detect concurrent saves, and the save that enforces it."""
 
+import secrets
 from collections.abc import Iterable
 
 from django import forms
+from django.contrib.sessions.backends.base import SessionBase
 from django.db import IntegrityError, models, transaction
 
 # Text, not type=date: the browser's date picker shows the OS locale's order (often mm/dd).
@@ -34,8 +36,10 @@ class VersionedForm(forms.ModelForm):
 def save_versioned(*, form: VersionedForm, formsets: Iterable[forms.BaseInlineFormSet] = ()) -> models.Model:
     """Save a form (and its inline formsets) unless someone saved the record since it was opened.
 
-    A second submit of the same new form meets a uniqueness constraint, or carries version 0 for
-    a record that now exists, and is refused the same way instead of creating a twin.
+    An edit carries the version it started from; a stale one raises StaleEdit. A new record has
+    no version to compare: where the model has a uniqueness constraint (a plan per unit and year),
+    a second submit of the same new form meets it and is refused the same way; work records have
+    none, so their pages catch a repeated new form by its one-time token (`created_by_token()`).
     """
     expected = form.cleaned_data["version"]
     try:
@@ -57,3 +61,30 @@ def save_versioned(*, form: VersionedForm, formsets: Iterable[forms.BaseInlineFo
             return instance
     except IntegrityError:
         raise StaleEdit from None
+
+
+# A new record's form carries a one-time token; after the record is created the session maps the
+# token to it, so the same form sent again (reload, back button) shows that record instead of
+# creating a twin. Two sends at the very same moment would both pass: the page's script already
+# disables the button after the first click.
+SUBMIT_TOKENS_KEY = "created_by_submit_token"
+KEPT_TOKENS = 50
+
+
+def new_submit_token() -> str:
+    return secrets.token_urlsafe(16)
+
+
+def created_by_token(session: SessionBase, token: str, model: type[models.Model]) -> int | None:
+    """The pk of the record this form's token already created, if any."""
+    entry = session.get(SUBMIT_TOKENS_KEY, {}).get(token) if token else None
+    if entry and entry[0] == model._meta.label:
+        return entry[1]
+    return None
+
+
+def remember_created(session: SessionBase, token: str, record: models.Model) -> None:
+    if not token:
+        return
+    tokens = {**session.get(SUBMIT_TOKENS_KEY, {}), token: [record._meta.label, record.pk]}
+    session[SUBMIT_TOKENS_KEY] = dict(list(tokens.items())[-KEPT_TOKENS:])

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from party.models import Membership, Unit, UnitKind
 from pledges.models import NotEvaluatedReason, Plan, PlanDeed, Pledge, PledgeDeed, PledgeStatus, RatingScale
+from reports.tallies import refresh_tallies
 
 DEEDS = [
     ("Đi làm đúng giờ, không làm việc riêng trong giờ hành chính", "100% ngày công"),
@@ -96,6 +97,8 @@ def build_pledges(
                     count += _insert(rng, pending, batch_size)
                     pending = []
         count += _insert(rng, pending, batch_size)
+        # Bulk inserts send no signals: the report's tallies are rebuilt for the subtree at once.
+        refresh_tallies(Unit.objects.in_subtree(root).values_list("pk", flat=True))
     return count, time.monotonic() - started
 
 

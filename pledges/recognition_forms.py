@@ -23,6 +23,10 @@ class IssuerChoiceField(forms.ModelChoiceField):
         return issuer.name
 
 
+# What makes two awards the one the law forbids giving twice (see Award.duplicates()).
+DUPLICATE_FIELDS = ("recipient_unit", "recipient_member", "form", "issuer", "year")
+
+
 class AwardEntryForm(RecordForm):
     """One award to exactly one recipient; a likely duplicate needs an explicit confirmation."""
 
@@ -98,7 +102,11 @@ class AwardEntryForm(RecordForm):
             return
         award = self.instance
         award.fill_recipient_facts()
-        if award.duplicates().exists() and not self.cleaned_data.get("confirm_duplicate"):
+        if (
+            self._may_be_a_new_duplicate()
+            and award.duplicates().exists()
+            and not self.cleaned_data.get("confirm_duplicate")
+        ):
             self.fields["confirm_duplicate"].widget = forms.CheckboxInput()
             self.add_error(
                 "confirm_duplicate",
@@ -106,6 +114,10 @@ class AwardEntryForm(RecordForm):
                 f"{award.year}. Pháp luật không cho khen hai lần cho một thành tích: hãy kiểm tra lại, "
                 "nếu đúng là thành tích khác thì đánh dấu ô xác nhận rồi lưu.",
             )
+
+    def _may_be_a_new_duplicate(self) -> bool:
+        """On create, or when what makes a duplicate changed: twins confirmed once stay confirmed."""
+        return not self.instance.pk or bool(set(self.changed_data) & set(DUPLICATE_FIELDS))
 
 
 class GoodPracticeForm(RecordForm):

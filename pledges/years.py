@@ -4,7 +4,9 @@ import datetime
 
 from django.http import Http404
 
-FIRST_YEAR = 2016
+from party.models.records import FIRST_YEAR
+
+__all__ = ["FIRST_YEAR", "check_year", "current_year", "year_choices"]
 
 
 def current_year() -> int:

@@ -241,9 +241,14 @@ class InspectionSheet(RecordSheet):
         """The group's findings in file order; None if it has none (the stored ones stay); False on error."""
         seen: dict[str, int] = {}
         findings = []
+        ok = True
         for row, data in group:
             if not data["content"]:
                 continue
+            dates = {name: data[name] for name in ("started_on", "deadline", "closed_on")}
+            for name, message in InspectionFinding.date_errors(**dates).items():  # the web form's rules
+                self.error(row.number, name, message)
+                ok = False
             key = text_key(data["content"])
             if key in seen:
                 self.error(
@@ -252,6 +257,8 @@ class InspectionSheet(RecordSheet):
                 return False
             seen[key] = row.number
             findings.append(FindingRow(*(data[name] for name in FINDING_FIELDS)))
+        if not ok:
+            return False
         return findings or None
 
     def check_unit(self, code: str, values: dict, units: dict[str, Unit]) -> None:

@@ -19,6 +19,7 @@ from party.imports.base import (
 )
 from party.models import Gender, Member, Membership, PartyStatus, Unit, transfer_member
 from party.text import clean_name
+from reports.tallies import refresh_tallies, units_of_people
 
 FIELDS = ("full_name", "gender", "birth_date", "party_status", "party_card_number", "admitted_on",
           "confirmed_on", "position", "is_leader")  # fmt: skip
@@ -310,6 +311,8 @@ class MemberSheet(Sheet):
         Member.objects.bulk_update(
             changed, [*FIELDS, "search_name", "sort_key", "updated_at"], batch_size=1000
         )
+        # Bulk writes send no signals: refresh the report's tallies where these people count.
+        refresh_tallies({m.unit_id for m in new_members} | units_of_people([m.pk for m in changed]))
 
 
 def _show(name: str, value) -> str:

@@ -6,7 +6,7 @@ on a natural key the sheet defines (for most: the unit and the record's date plu
 title). A matched record takes the file's values, and the preview lists each change; records the
 file does not name are left alone; a deleted record is not matched, so a row creates it anew.
 Meetings, documents and conferences are in work.py, inspections in inspections.py, awards and good
-practices in pledges.imports.recognition.
+practices in pledges.imports.awards and pledges.imports.practices.
 """
 
 import datetime
@@ -29,6 +29,10 @@ from party.text import search_key
 CHANGE_REASON = "Nhập từ Excel"
 CODE_SEPARATORS = re.compile(r"[,;\n]+")
 COUNT_MESSAGE = "Ghi một số nguyên từ 0 trở lên."
+# No meeting or conference has this many people; a bigger number is a typo (and would overflow
+# the database's integer column at confirmation instead of failing in the preview).
+COUNT_MAX = 100_000
+COUNT_MAX_MESSAGE = "Số quá lớn: ghi một số nguyên từ 0 đến 100.000."
 BLANK = ("", None, ())
 
 
@@ -46,7 +50,10 @@ def text_key(value: Any) -> Any:
 
 def count_field(**kwargs) -> forms.IntegerField:
     return forms.IntegerField(
-        min_value=0, error_messages={"invalid": COUNT_MESSAGE, "min_value": COUNT_MESSAGE}, **kwargs
+        min_value=0,
+        max_value=COUNT_MAX,
+        error_messages={"invalid": COUNT_MESSAGE, "min_value": COUNT_MESSAGE, "max_value": COUNT_MAX_MESSAGE},
+        **kwargs,
     )
 
 

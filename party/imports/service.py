@@ -1,8 +1,10 @@
 """Preview and commit a whole workbook: every sheet, all or nothing."""
 
+import logging
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 
 from party.access import can_import_sheet
@@ -24,6 +26,11 @@ SHEETS: list[type[Sheet]] = [
     DocumentSheet,
     ConferenceSheet,
 ]
+logger = logging.getLogger(__name__)
+DATABASE_REFUSED = (
+    "Cơ sở dữ liệu từ chối ghi một dòng của tệp (có thể ai đó vừa nhập cùng dữ liệu); không dữ liệu "
+    "nào của tệp được ghi. Hãy xác nhận lại; nếu vẫn lỗi, hãy báo quản trị hệ thống."
+)
 # The preview lists this many errors; the rest are counted.
 MAX_SHOWN_ERRORS = 1000
 
@@ -113,7 +120,14 @@ def confirm_batch(*, batch: ImportBatch, user) -> ImportResult | None:
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if batch.status != ImportBatch.Status.PENDING:
             return None
-        result = commit_workbook(data=bytes(batch.content), file_name=batch.file_name, user=user)
+        try:
+            result = commit_workbook(data=bytes(batch.content), file_name=batch.file_name, user=user)
+        except (IntegrityError, DataError):
+            # The plan passed every check, yet the database refused a row (a concurrent write of
+            # the same key, a value only it rejects): the write's savepoint is rolled back, so
+            # nothing of the file is kept and the batch stays pending for another try.
+            logger.exception("Import batch %s: the database refused the write", batch.pk)
+            raise ValidationError(DATABASE_REFUSED) from None
         batch.summary = result.as_dict()
         if result.ok:
             batch.status, batch.committed_at = ImportBatch.Status.DONE, timezone.now()

@@ -9,6 +9,7 @@ from openpyxl.utils import get_column_letter
 
 from party.imports.base import Sheet
 from party.imports.service import SHEETS
+from party.xlsx import put_text
 
 HEADER_FILL = PatternFill("solid", fgColor="FFF2CC")
 BOLD = Font(bold=True)
@@ -61,6 +62,8 @@ def build_template(sheets: list[type[Sheet]] | None = None) -> bytes:
                 elif isinstance(cell.value, datetime.date):
                     cell.number_format = "DD/MM/YYYY"
         sheet.freeze_panes = "A2"
+    for sheet in workbook.worksheets:
+        _as_text(sheet)
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()
@@ -69,3 +72,12 @@ def build_template(sheets: list[type[Sheet]] | None = None) -> bytes:
 def _example(values: tuple, index: int):
     value = values[index] if index < len(values) else None
     return None if value == "" else value
+
+
+def _as_text(sheet) -> None:
+    """Every text cell stays text (sheet.append() takes "=..." for a formula); the template's
+    words are ours, but an example or a help text may one day begin with "-" or "="."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                put_text(cell, cell.value)

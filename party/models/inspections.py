@@ -53,6 +53,7 @@ class Inspection(UnitRecord):
     )
 
     year_field = "started_on"
+    directive_field = "about_directive"
 
     class Meta(UnitRecord.Meta):
         verbose_name = "cuộc kiểm tra, giám sát"
@@ -126,20 +127,28 @@ class InspectionFinding(models.Model):
         return self.content[:80]
 
     def clean(self) -> None:
-        errors = {}
-        if self.closed_on and self.closed_on > datetime.date.today():
-            errors["closed_on"] = "Ngày đã khắc phục không thể ở tương lai."
         try:
             started_on = self.inspection.started_on
         except Inspection.DoesNotExist:  # the formset validates rows before the inspection exists
             started_on = None
-        if started_on:
-            if self.closed_on and self.closed_on < started_on:
-                errors["closed_on"] = "Ngày đã khắc phục không thể trước ngày bắt đầu kiểm tra, giám sát."
-            if self.deadline and self.deadline < started_on:
-                errors["deadline"] = "Thời hạn khắc phục không thể trước ngày bắt đầu kiểm tra, giám sát."
+        errors = self.date_errors(started_on=started_on, deadline=self.deadline, closed_on=self.closed_on)
         if errors:
             raise ValidationError(errors)
+
+    @staticmethod
+    def date_errors(
+        *, started_on: datetime.date | None, deadline: datetime.date | None, closed_on: datetime.date | None
+    ) -> dict[str, str]:
+        """The finding's date rules, by field: the entry form (through clean()) and the import share them."""
+        errors = {}
+        if closed_on and closed_on > datetime.date.today():
+            errors["closed_on"] = "Ngày đã khắc phục không thể ở tương lai."
+        if started_on:
+            if closed_on and closed_on < started_on:
+                errors["closed_on"] = "Ngày đã khắc phục không thể trước ngày bắt đầu kiểm tra, giám sát."
+            if deadline and deadline < started_on:
+                errors["deadline"] = "Thời hạn khắc phục không thể trước ngày bắt đầu kiểm tra, giám sát."
+        return errors
 
     @property
     def is_overdue(self) -> bool:

@@ -1,6 +1,7 @@
 """People of the organization (đảng viên, người lao động) and where they belonged when."""
 
 import datetime
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -115,14 +116,8 @@ class Member(models.Model):
             raise ValidationError(errors)
 
     def unit_on(self, date: datetime.date) -> Unit:
-        """The unit the person belonged to on a date (their current unit if no period covers it)."""
-        period = (
-            self.memberships.filter(started_on__lte=date)
-            .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=date))
-            .select_related("unit")
-            .order_by("-started_on", "-pk")
-            .first()
-        )
+        """The unit the person belonged to on a date; the rule is `period_on()`'s."""
+        period = period_on(self.memberships.select_related("unit"), date)
         return period.unit if period else self.unit
 
     def was_party_member_on(self, date: datetime.date) -> bool:
@@ -137,6 +132,25 @@ class Member(models.Model):
         self.party_card_number = (self.party_card_number or "").strip() or None
         self.search_name = search_key(self.full_name)
         self.sort_key = name_sort_key(self.full_name)
+
+
+def period_on(periods: Iterable["Membership"], date: datetime.date) -> "Membership | None":
+    """The membership period that files something dated `date` (awards, imports), or None.
+
+    The period covering the date (the latest started, should periods overlap); before the first
+    period, the first one: a record dated before the person's history starts (a decision entered
+    late, a period opened on the day of data entry) stays with the unit they started in and is not
+    re-filed to wherever they belong after a transfer. None (the caller uses the current unit)
+    only for a person without periods or a date in a gap between two periods.
+    Pure over already-loaded periods, so an import can apply it to prefetched rows without queries.
+    """
+    periods = sorted(periods, key=lambda m: (m.started_on, m.pk))
+    covering = [m for m in periods if m.started_on <= date and (m.ended_on is None or m.ended_on >= date)]
+    if covering:
+        return covering[-1]
+    if periods and date < periods[0].started_on:
+        return periods[0]
+    return None
 
 
 class MembershipQuerySet(models.QuerySet):

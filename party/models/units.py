@@ -147,6 +147,14 @@ class Unit(MP_Node):
         verbose_name = "đơn vị"
         verbose_name_plural = "đơn vị"
         ordering = ["path"]
+        indexes = [
+            # Planner statistics for the child prefix the review report groups by (reports/
+            # queries.py) for a province (depth 1) or a district (depth 2): without them
+            # PostgreSQL takes the children for as many as the units, sorts every registration
+            # on disk and compiles the query (JIT) instead of hashing a few hundred groups.
+            models.Index(models.functions.Substr("path", 1, 8), name="unit_child_prefix_8"),
+            models.Index(models.functions.Substr("path", 1, 12), name="unit_child_prefix_12"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.short_name} ({self.code})"

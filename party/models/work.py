@@ -88,6 +88,7 @@ class Meeting(UnitRecord):
     history = HistoricalRecords(verbose_name="lịch sử buổi sinh hoạt")
 
     year_field = "held_on"
+    directive_field = "includes_directive"
 
     class Meta(UnitRecord.Meta):
         verbose_name = "buổi sinh hoạt chi bộ"

@@ -5,8 +5,9 @@ the import mechanism of party.imports.
 sheets (and the party's work-record sheets) they refer to.
 """
 
+from pledges.imports.awards import AwardSheet
 from pledges.imports.plans import PlanSheet
-from pledges.imports.recognition import AwardSheet, GoodPracticeSheet
+from pledges.imports.practices import GoodPracticeSheet
 from pledges.imports.registrations import PledgeSheet
 
 SHEETS = [PlanSheet, PledgeSheet, AwardSheet, GoodPracticeSheet]

@@ -16,7 +16,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from party.imports.base import DATE_FORMATS, Sheet, SourceRow, norm, show
 from party.models import Unit
-from pledges.years import FIRST_YEAR, current_year
+from party.models.records import validate_programme_year
 
 CHANGE_REASON = "Nhập từ Excel"
 BLANK = ("", None)
@@ -37,15 +37,11 @@ def differs(old: Any, new: Any) -> bool:
 class YearField(forms.IntegerField):
     """A year of the Directive-05 cycle: 2016 to next year."""
 
+    default_validators = [validate_programme_year]  # the models' rule, in one place
+
     def __init__(self, **kwargs):
         kwargs.setdefault("error_messages", {"invalid": "Ghi năm bằng số, ví dụ 2024."})
         super().__init__(**kwargs)
-
-    def validate(self, value):
-        super().validate(value)
-        last = current_year() + 1
-        if value is not None and not FIRST_YEAR <= value <= last:
-            raise forms.ValidationError(f"Năm phải từ {FIRST_YEAR} đến {last}.")
 
 
 def deed_fields() -> dict[str, forms.Field]:

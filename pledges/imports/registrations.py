@@ -36,6 +36,7 @@ from pledges.imports.common import (
 from pledges.imports.people import NewPerson, PeopleFinder, created_members
 from pledges.imports.ratings import CellScoreField, RatingRules
 from pledges.models import NotEvaluatedReason, Pledge, PledgeDeed, PledgeStatus
+from reports.tallies import refresh_tallies
 
 PLEDGE_FIELDS = ("unit_code", "commitment", "rating", "score", "comment", "not_evaluated_reason")
 IDENTITY = ("year", "unit_code", "full_name", "birth_date", "party_card_number")
@@ -301,8 +302,9 @@ class PledgeSheet(GroupedSheet):
             pledge = Pledge(member=member, year=year)
             _apply(pledge, values, units, now)
             created.append((pledge, deeds))
-        updated = []
+        updated, touched_units = [], set()
         for current, values, work, deeds_changed in updates:
+            touched_units.add(current.unit_id)  # before the file may move it to another unit
             _apply(current, values, units, now)
             updated.append((current, work if deeds_changed else None))
         write_records(
@@ -316,6 +318,8 @@ class PledgeSheet(GroupedSheet):
             user=user,
             now=now,
         )
+        # Bulk writes send no signals: refresh the report's tallies of the units written to.
+        refresh_tallies(touched_units | {p.unit_id for p, _ in created} | {p.unit_id for p, _ in updated})
 
 
 def _apply(pledge: Pledge, values: dict, units: dict[str, Unit], now) -> None:

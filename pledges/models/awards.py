@@ -8,7 +8,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from party.models import Member, Unit
-from party.models.records import UnitRecord
+from party.models.records import UnitRecord, validate_programme_year
 
 
 class AwardCategory(models.TextChoices):
@@ -36,6 +36,7 @@ class AwardForm(models.Model):
 
 class IssuerQuerySet(models.QuerySet):
     def in_force_on(self, date: datetime.date) -> "IssuerQuerySet":
+        """Issuers that may sign a decision of that date (`AwardIssuer.retired_by()` in SQL)."""
         return self.filter(Q(retired_on__isnull=True) | Q(retired_on__gt=date))
 
 
@@ -61,6 +62,16 @@ class AwardIssuer(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def retired_by(self, date: datetime.date) -> bool:
+        """No longer awarding on that date: a decision of that date cannot be this issuer's."""
+        return self.retired_on is not None and date >= self.retired_on
+
+    def retired_message(self, date: datetime.date) -> str:
+        return (
+            f"“{self.name}” thôi khen thưởng từ ngày {self.retired_on:%d/%m/%Y}; quyết định ngày "
+            f"{date:%d/%m/%Y} không thể của cấp này."
+        )
 
 
 class Programme(models.TextChoices):
@@ -100,7 +111,7 @@ class Award(UnitRecord):
     )
     decision_number = models.CharField("số quyết định", max_length=60)
     decision_date = models.DateField("ngày quyết định")
-    year = models.PositiveSmallIntegerField("năm thành tích")
+    year = models.PositiveSmallIntegerField("năm thành tích", validators=[validate_programme_year])
     programme = models.CharField(
         "chương trình", max_length=15, choices=Programme.choices, default=Programme.DIRECTIVE_05
     )
@@ -155,15 +166,22 @@ class Award(UnitRecord):
             raise ValidationError(
                 "Chọn đúng một đối tượng được khen: một tập thể hoặc một cá nhân, không cả hai."
             )
-        if (
-            self.issuer_id
-            and self.decision_date
-            and self.issuer.retired_on
-            and self.decision_date >= self.issuer.retired_on
-        ):
-            raise ValidationError(
-                {"issuer": f"“{self.issuer}” thôi khen thưởng từ ngày {self.issuer.retired_on:%d/%m/%Y}."}
-            )
+        issuer = self.issuer if self.issuer_id else None
+        errors = self.decision_errors(decision_date=self.decision_date, year=self.year, issuer=issuer)
+        if errors:
+            raise ValidationError(errors)
+
+    @staticmethod
+    def decision_errors(
+        *, decision_date: datetime.date | None, year: int | None, issuer: AwardIssuer | None
+    ) -> dict[str, str]:
+        """The decision's rules, by field: the entry form (through clean()) and the import share them."""
+        errors = {}
+        if decision_date and year and decision_date.year < year:
+            errors["decision_date"] = f"Ngày quyết định ở trước năm thành tích {year}."
+        if decision_date and issuer is not None and issuer.retired_by(decision_date):
+            errors["issuer"] = issuer.retired_message(decision_date)
+        return errors
 
     def duplicates(self) -> models.QuerySet:
         """Other awards to the same recipient with the same form, issuer and year."""

@@ -4,7 +4,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from party.models import Member, Unit
-from party.models.records import UnitRecord
+from party.models.records import UnitRecord, validate_programme_year
 
 
 class PracticeKind(models.TextChoices):
@@ -15,7 +15,7 @@ class PracticeKind(models.TextChoices):
 
 class GoodPractice(UnitRecord):
     kind = models.CharField("loại", max_length=10, choices=PracticeKind.choices)
-    year = models.PositiveSmallIntegerField("năm")
+    year = models.PositiveSmallIntegerField("năm", validators=[validate_programme_year])
     title = models.CharField("tên mô hình, cách làm, gương", max_length=400)
     description = models.TextField("mô tả, kết quả", blank=True)
     people = models.ManyToManyField(Member, blank=True, related_name="+", verbose_name="cá nhân tham gia")

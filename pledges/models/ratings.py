@@ -35,6 +35,15 @@ class RatingScale(models.Model):
         verbose_name = "quy định xếp loại"
         verbose_name_plural = "quy định xếp loại"
         ordering = ["-effective_from"]
+        # Two rules in force from the same day would make the year's rule a coin toss (and a
+        # double-clicked admin "Lưu" would create the twin).
+        constraints = [
+            models.UniqueConstraint(
+                fields=["effective_from"],
+                name="one_rating_scale_per_start_date",
+                violation_error_message="Đã có một quy định xếp loại có hiệu lực từ ngày này.",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} (từ {self.effective_from:%d/%m/%Y})"

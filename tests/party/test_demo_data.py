@@ -10,9 +10,8 @@ from django.urls import reverse
 
 from party.demo import DEMO_PASSWORD, ROOT_CODE, SCALE_ROOT_CODE
 from party.models import Member, Membership, PartyStatus, Unit, UnitKind
-from pledges.demo_recognition import delete_records
 from pledges.models import Plan, Pledge, PledgeStatus
-from tests.conftest import log_in
+from tests.conftest import delete_demo, log_in
 
 
 def seed(*args: str) -> str:
@@ -118,12 +117,7 @@ def test_demo_is_deterministic(db):
     first = list(
         Member.objects.order_by("party_card_number", "full_name").values_list("full_name", "birth_date")
     )
-    delete_records()  # the work records protect people and units
-    Pledge.objects.all().delete()
-    Plan.objects.all().delete()
-    Membership.objects.all().delete()
-    Member.objects.all().delete()
-    Unit.objects.all().delete()
+    delete_demo()
     seed()
     again = list(
         Member.objects.order_by("party_card_number", "full_name").values_list("full_name", "birth_date")

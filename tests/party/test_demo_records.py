@@ -30,8 +30,9 @@ from party.models import (
     Unit,
     UnitKind,
 )
-from pledges.demo_recognition import build_records, delete_records
-from pledges.models import Award, AwardForm, AwardIssuer, GoodPractice, Plan, Pledge, PracticeKind
+from pledges.demo_recognition import build_records
+from pledges.models import Award, AwardForm, AwardIssuer, GoodPractice, PracticeKind
+from tests.conftest import delete_demo
 
 RECORDS = [Meeting, Inspection, Document, Conference, Award, GoodPractice]
 TODAY = datetime.date.today()
@@ -294,12 +295,7 @@ def test_nothing_after_the_given_day_early_in_a_year(db):
 def test_same_seed_same_records(output):
     first = snapshot()
     assert all(first.values())
-    delete_records()
-    Pledge.objects.all().delete()
-    Plan.objects.all().delete()
-    Membership.objects.all().delete()
-    Member.objects.all().delete()
-    Unit.objects.all().delete()
+    delete_demo()
     seed()
     seed("--scale", "--units", "30", "--members", "500", "--years", "2")
     assert snapshot() == first

@@ -472,3 +472,18 @@ def test_award_preview_queries_do_not_grow_with_the_rows(login, staff, tree):
     with CaptureQueriesContext(connection) as many:
         upload(client, awards(40))
     assert len(many) == len(few)
+
+
+def test_award_dated_before_the_persons_first_period_files_under_their_first_unit(login, people, tree):
+    """Cường's history starts in cell A in 2025, then he moved to cell B: a 2024 decision files
+    under cell A, as Member.unit_on() says, not under his current cell."""
+    cuong = people["cuong"]
+    Membership.objects.filter(member=cuong).update(
+        unit=tree["cell_a"], started_on="2025-01-01", ended_on="2025-06-30"
+    )
+    Membership.objects.create(member=cuong, unit=tree["cell_b"], started_on="2025-07-01")
+    row = individual("Lê Văn Cường", "CBA", "2001", decision_date="01/12/2024", year=2024)
+    staff_a = make_user("canbo_a", RoleKind.STAFF, tree["cell_a"])
+    load(login(staff_a), workbook({AWARDS: [row]}))
+    award = Award.objects.get()
+    assert award.unit == tree["cell_a"] == cuong.unit_on(datetime.date(2024, 12, 1))

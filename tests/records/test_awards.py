@@ -132,6 +132,10 @@ def test_both_recipients_or_none_is_refused(login, secretary_a, tree, people, bo
         ({"decision_date": "20-03-2025x"}, "Nhập một ngày hợp lệ"),
         ({"year": "hai nghìn"}, "Nhập một số tổng thể"),
         ({"programme": "other"}, INVALID_CHOICE),
+        # The import's year rules, held by the model (one place for both).
+        ({"year": "2015"}, "Năm phải từ 2016 đến"),
+        ({"year": str(datetime.date.today().year + 2)}, "Năm phải từ 2016 đến"),
+        ({"decision_date": "20/12/2023", "year": "2024"}, "Ngày quyết định ở trước năm thành tích 2024."),
     ],
 )
 def test_bad_input_is_refused_with_a_clear_message(login, secretary_a, tree, overrides, message):
@@ -167,7 +171,10 @@ def test_a_retired_issuer_is_refused_after_its_end_but_accepted_before(login, st
     late = award_data(unit=tree["cell_a"], issuer=str(retired.pk), decision_date="01/03/2025")
     response = client.post(reverse("awards_create"), late)
     assert response.status_code == 200
-    assert "“Chủ tịch UBND thị xã” thôi khen thưởng từ ngày 01/03/2025." in response.content.decode()
+    assert (
+        "“Chủ tịch UBND thị xã” thôi khen thưởng từ ngày 01/03/2025; quyết định ngày 01/03/2025 không thể "
+        "của cấp này." in response.content.decode()
+    )
     assert not Award.all_objects.exists()
     early = award_data(unit=tree["cell_a"], issuer=str(retired.pk), decision_date="28/02/2025")
     assert client.post(reverse("awards_create"), early).status_code == 302
@@ -354,3 +361,42 @@ def test_only_committee_staff_delete_after_confirmation(
 ):
     award = make_award(member=people["an"])
     assert_staff_only_deletion("awards", award, staff=staff, others=[secretary_a, viewer])
+
+
+def test_an_award_dated_before_the_first_period_stays_with_the_first_unit_when_edited(
+    login, staff, tree, people
+):
+    """An's history starts today in cell A; an award decided in 2025 files under cell A, and an edit
+    after his move to cell B keeps it there (it used to fall back to his current unit)."""
+    an = people["an"]
+    login(staff).post(reverse("awards_create"), award_data(member=an, decision_number="01-QĐ"))
+    award = Award.objects.get()
+    assert award.unit == tree["cell_a"]
+    transfer_member(member=an, to_unit=tree["cell_b"], on=datetime.date.today())
+
+    response = login(staff).post(
+        reverse("awards_edit", args=[award.pk]), award_data(member=an, version="1", decision_number="01b-QĐ")
+    )
+    assert response.status_code == 302
+    award.refresh_from_db()
+    assert (award.unit, award.decision_number) == (tree["cell_a"], "01b-QĐ")
+    assert an.unit_on(datetime.date(2025, 3, 20)) == tree["cell_a"]
+
+
+def test_editing_a_confirmed_twin_asks_again_only_when_what_makes_it_a_twin_changes(login, staff, people):
+    make_award(member=people["an"], decision_number="01-QĐ")
+    twin = make_award(member=people["an"], decision_number="02-QĐ")  # saved with the confirmation
+    client = login(staff)
+    url = reverse("awards_edit", args=[twin.pk])
+    response = client.post(url, award_data(member=people["an"], version="1", decision_number="02b-QĐ"))
+    assert response.status_code == 302
+    twin.refresh_from_db()
+    assert twin.decision_number == "02b-QĐ"
+    # Moved onto the first award's year from another one: a new likely duplicate, asked again.
+    other = make_award(member=people["an"], decision_number="03-QĐ", year=2023)
+    data = award_data(member=people["an"], version="1", decision_number="03-QĐ", year="2024")
+    response = client.post(reverse("awards_edit", args=[other.pk]), data)
+    assert response.status_code == 200
+    assert "Đối tượng này đã có khen thưởng cùng hình thức" in response.content.decode()
+    other.refresh_from_db()
+    assert other.year == 2023

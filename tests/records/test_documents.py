@@ -401,3 +401,78 @@ def test_only_committee_staff_delete_after_confirmation(
 ):
     document = make_document(tree["cell_a"], file=("a.pdf", PDF_BYTES, PDF))
     assert_staff_only_deletion("documents", document, staff=staff, others=[secretary_a, viewer])
+
+
+# OLE2 (.doc, .xls) files: built here as the signature, padding and 128-byte directory entries
+# (a UTF-16LE name padded with NULs), which is all the check reads.
+OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+MACRO_REFUSED = "Tệp có chứa macro; hãy lưu lại dưới dạng tệp không có macro (.docx, .xlsx)."
+
+
+def ole2_entry(name: str) -> bytes:
+    return name.encode("utf-16-le").ljust(128, b"\x00")
+
+
+def ole2_bytes(*names: str, at: int = 70 * 1024, size: int | None = None) -> bytes:
+    """An OLE2-like file whose directory entries start at byte `at` (beyond the first 64 KB)."""
+    head = OLE2_SIGNATURE.ljust(at, b"\x00")
+    content = head + b"".join(ole2_entry(name) for name in names)
+    return content.ljust(size or len(content), b"\x00")
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "content_type"),
+    [
+        ("Nghị quyết.doc", ole2_bytes("Root Entry", "WordDocument"), "application/msword"),
+        ("Số liệu.xls", ole2_bytes("Root Entry", "Workbook"), "application/vnd.ms-excel"),
+        # Body text that mentions VBA (no NUL after it) is no macro storage.
+        (
+            "Hướng dẫn VBA.doc",
+            ole2_bytes("WordDocument") + "Tài liệu về VBA và Macros.".encode("utf-16-le"),
+            "application/msword",
+        ),
+    ],
+)
+def test_word_and_excel_97_files_are_recognised_beyond_the_first_64_kb(
+    login, secretary_a, tree, media, name, content, content_type
+):
+    client = login(secretary_a)
+    response = client.post(reverse("documents_create"), document_data(tree["cell_a"], upload(name, content)))
+    assert response.status_code == 302
+    document = Document.objects.get()
+    assert (document.file_content_type, document.file_size) == (content_type, len(content))
+    assert (media / document.file.name).read_bytes() == content
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("co-macro.doc", ole2_bytes("Root Entry", "WordDocument", "Macros", "VBA")),
+        ("co-macro.xls", ole2_bytes("Root Entry", "Workbook", "_VBA_PROJECT_CUR", "VBA")),
+        ("chi-vba.xls", ole2_bytes("Root Entry", "Workbook", "VBA")),
+        # "Macros" split across the first two 1 MiB chunks the check reads.
+        (
+            "giua-hai-doan.doc",
+            ole2_bytes("WordDocument", "Macros", at=1024 * 1024 - 128 - 5, size=1100 * 1024),
+        ),
+    ],
+)
+def test_word_and_excel_97_files_with_macros_are_refused(login, secretary_a, tree, media, name, content):
+    client = login(secretary_a)
+    response = client.post(reverse("documents_create"), document_data(tree["cell_a"], upload(name, content)))
+    assert response.status_code == 200
+    assert MACRO_REFUSED in response.content.decode()
+    assert not Document.all_objects.exists()
+    assert stored_files(media) == []
+
+
+@pytest.mark.parametrize("original", ["", "\x1f\x7f", "thu-muc/"])
+def test_a_file_without_a_usable_name_downloads_as_van_ban_with_its_extension(
+    login, staff, tree, media, original
+):
+    document = make_document(tree["cell_a"], file=("tep.pdf", PDF_BYTES, PDF))
+    document.file_original_name = original
+    document.save()
+    status, response, _ = download(login(staff), document)
+    assert status == 200
+    assert response["Content-Disposition"] == 'attachment; filename="van-ban.pdf"'

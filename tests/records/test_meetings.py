@@ -1,6 +1,7 @@
 """Cell meetings through the browser's HTTP surface: entry, edit, lists, scope, deletion."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -170,3 +171,24 @@ def test_work_home_counts_this_years_records_in_scope(login, secretary_b, tree):
     assert response.status_code == 200
     kinds = dict((rt.slug, count) for rt, count in response.context["kinds"])
     assert kinds["meetings"] == 1
+
+
+def test_the_same_new_form_sent_twice_creates_one_meeting(login, secretary_a, tree):
+    client = login(secretary_a)
+    page = client.get(reverse("meetings_create")).content.decode()
+    token = re.search(r'name="submit_token" value="([^"]+)"', page).group(1)
+    data = meeting_data(tree["cell_a"], submit_token=token)
+    first = client.post(reverse("meetings_create"), data)
+    again = client.post(reverse("meetings_create"), data)  # reload, or back and send again
+    meeting = Meeting.objects.get()
+    assert first["Location"] == again["Location"] == reverse("meetings_detail", args=[meeting.pk])
+    page = client.get(again["Location"]).content.decode()
+    assert "Bản ghi này đã được lưu ở lần gửi trước; không tạo thêm bản thứ hai." in page
+    # A new form (a new token) is a new meeting, even with the same content.
+    token = re.search(
+        r'name="submit_token" value="([^"]+)"', client.get(reverse("meetings_create")).content.decode()
+    )
+    assert (
+        client.post(reverse("meetings_create"), {**data, "submit_token": token.group(1)}).status_code == 302
+    )
+    assert Meeting.objects.count() == 2

@@ -114,6 +114,7 @@ def test_edit_reads_back_and_refuses_a_stale_copy(login, secretary_a, tree, peop
         ({"year": ""}, "Trường này là bắt buộc"),
         ({"year": "năm nay"}, "Nhập một số tổng thể"),
         ({"kind": "idea"}, "Hãy chọn một lựa chọn hợp lệ"),
+        ({"year": "2015"}, "Năm phải từ 2016 đến"),  # the import's rule, held by the model
     ],
 )
 def test_bad_input_is_refused_with_a_clear_message(login, secretary_a, tree, overrides, message):

@@ -1,12 +1,12 @@
-"""Sheets “Khen thưởng” and “Mô hình, gương điển hình”: awards and good practices of past years.
+"""Sheet “Khen thưởng”: awards and commendations of past years.
 
 An award has exactly one recipient: a collective (a unit code) or a person, found like on the
 “Đăng ký” sheet (card number, else name + birth date + unit code). It is matched on its recipient,
 form, issuer and achievement year (the duplicate the law forbids), so re-importing a file never
 makes a twin. It files under the collective, or the unit the person belonged to on the decision
-date (`Award.fill_recipient_facts()`), which must be in the user's editing scope. A good practice
-is matched on its unit, year and title. See party/imports/records.py for what every record sheet
-shares.
+date (`Award.fill_recipient_facts()`), which must be in the user's editing scope. The decision's
+rules are the model's (`Award.decision_errors()`), as on the entry form. See
+party/imports/records.py for what every record sheet shares.
 """
 
 import datetime
@@ -16,21 +16,13 @@ from django import forms
 from django.db.models import Q
 
 from party.imports.base import Column, LabelChoiceField, SourceRow, UnitCodeField
-from party.imports.records import (
-    CHANGE_REASON,
-    Item,
-    RecordSheet,
-    RowProblem,
-    UnitCodesField,
-    date_field,
-    short,
-    text_key,
-)
+from party.imports.records import CHANGE_REASON, Item, RecordSheet, RowProblem, date_field, text_key
 from party.models import Member, Unit
+from party.models.members import period_on
 from party.text import clean_name, search_key
 from pledges.imports.common import YearField
 from pledges.imports.people import NewPerson, PeopleFinder, _identity, created_members
-from pledges.models import Award, AwardForm, AwardIssuer, GoodPractice, PracticeKind, Programme
+from pledges.models import Award, AwardForm, AwardIssuer, Programme
 
 AWARD_FIELDS = ("decision_number", "decision_date", "programme", "achievement")
 
@@ -86,9 +78,6 @@ class AwardRowForm(forms.Form):
                 "recipient_unit_code",
                 "Ghi mã tập thể được khen, hoặc họ tên, ngày sinh, mã đơn vị của cá nhân được khen.",
             )
-        decided, year = data.get("decision_date"), data.get("year")
-        if decided and year and decided.year < year:
-            self.add_error("decision_date", f"Ngày quyết định ở trước năm thành tích {year}.")
         return data
 
 
@@ -108,14 +97,9 @@ class AwardPeopleFinder(PeopleFinder):
 
 
 def unit_id_on(member: Member, date: datetime.date) -> int:
-    """`Member.unit_on()` from the prefetched memberships: no query per person."""
-    periods = [
-        m
-        for m in member.memberships.all()
-        if m.started_on <= date and (m.ended_on is None or m.ended_on >= date)
-    ]
-    periods.sort(key=lambda m: (m.started_on, m.pk), reverse=True)
-    return periods[0].unit_id if periods else member.unit_id
+    """`Member.unit_on()` over the prefetched memberships (same rule, `period_on()`): no query per person."""
+    period = period_on(member.memberships.all(), date)
+    return period.unit_id if period else member.unit_id
 
 
 class AwardSheet(RecordSheet):
@@ -245,12 +229,10 @@ class AwardSheet(RecordSheet):
             raise RowProblem(
                 "issuer", f"Không có cấp khen “{data['issuer']}” trong danh mục cấp khen thưởng."
             )
-        if issuer.retired_on and data["decision_date"] >= issuer.retired_on:
-            raise RowProblem(
-                "issuer",
-                f"“{issuer.name}” thôi khen thưởng từ ngày {issuer.retired_on:%d/%m/%Y}; quyết định ngày "
-                f"{data['decision_date']:%d/%m/%Y} không thể của cấp này.",
-            )
+        # The model's rules, as the entry form applies them; the first is enough for a row.
+        errors = Award.decision_errors(decision_date=data["decision_date"], year=data["year"], issuer=issuer)
+        if errors:
+            raise RowProblem(*next(iter(errors.items())))
         return {
             "recipient_unit": data["recipient_unit_code"] or None,
             "recipient": person,
@@ -392,66 +374,3 @@ class AwardSheet(RecordSheet):
             award.fill_recipient_facts()
             award._history_user, award._change_reason = self.context.user, CHANGE_REASON
             award.save()
-
-
-class PracticeRowForm(forms.Form):
-    unit_code = UnitCodeField()
-    kind = LabelChoiceField(
-        choices=PracticeKind.choices,
-        aliases={"Gương": PracticeKind.EXEMPLAR, "Cách làm": PracticeKind.PRACTICE},
-    )
-    year = YearField()
-    title = forms.CharField(max_length=400)
-    description = forms.CharField(max_length=10000, required=False)
-    replicated_to = UnitCodesField(max_length=2000, required=False)
-
-
-class GoodPracticeSheet(RecordSheet):
-    title = "Mô hình, gương điển hình"
-    model = GoodPractice
-    record_name = "mô hình, gương điển hình"
-    key_fields = ("year", "title")
-    fields = ("kind", "description", "replicated_to")
-    m2m_fields = ("replicated_to",)
-    bulk = False
-    guidance = (
-        "Mô hình, cách làm hay, gương điển hình trong học tập và làm theo Bác: mỗi dòng là một mô hình, "
-        "cách làm hoặc gương, nhận ra theo mã đơn vị, năm và tên. Người, tập thể tham gia ghi trên trang "
-        "web. Không dùng trang này thì xóa trang đi."
-    )
-    columns = (
-        Column(
-            "Mã đơn vị*", "unit_code", True, "Mã đơn vị có mô hình (xem trang Đơn vị).", ("CB-VP",), True, 14
-        ),
-        Column("Loại*", "kind", True, "Mô hình; Cách làm hay; Gương điển hình.", ("Mô hình",), width=16),
-        Column("Năm*", "year", True, "Năm ghi nhận, ví dụ 2025.", (2025,), width=8),
-        Column(
-            "Tên mô hình, cách làm, gương*",
-            "title",
-            True,
-            "",
-            ("Mô hình “Mỗi tuần một việc tốt”",),
-            width=40,
-        ),
-        Column(
-            "Mô tả, kết quả",
-            "description",
-            False,
-            "",
-            ("Mỗi đảng viên đăng ký và thực hiện một việc tốt mỗi tuần.",),
-            width=40,
-        ),
-        Column(
-            "Đơn vị đã nhân rộng",
-            "replicated_to",
-            False,
-            "Mã các đơn vị đã nhân rộng mô hình, cách nhau bằng dấu phẩy hoặc chấm phẩy.",
-            ("",),
-            True,
-            20,
-        ),
-    )
-    form_class = PracticeRowForm
-
-    def describe(self, code: str, values: dict) -> str:
-        return f"{code} — {PracticeKind(values['kind']).label} năm {values['year']}: {short(values['title'])}"
