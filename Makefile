@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 PYTHON ?= $(shell for p in python3.13 python3.12 python3 $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python3 2>/dev/null); do \
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { command -v $$p || echo $$p; } && break; done)
 
-.PHONY: run test test-fast lint format migrations-check bench clean
+.PHONY: run worker serve restore-drill loadtest test test-fast lint format migrations-check bench clean
 
 $(BIN)/.installed-%: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then echo "Python 3.12 or newer is required (tried python3.13, python3.12, python3)." >&2; exit 1; fi
@@ -22,6 +22,25 @@ run: $(BIN)/.installed-run
 	DEBUG=true $(BIN)/python manage.py migrate --no-input
 	DEBUG=true $(BIN)/python manage.py seed_demo --if-empty
 	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# The background task worker (large Excel exports); run it beside `make run` in a second terminal.
+worker: $(BIN)/.installed-run
+	DEBUG=true $(BIN)/python manage.py db_worker
+
+# Production: deploy checks, refuses pending migrations, collectstatic, gunicorn on 127.0.0.1:8001
+# (PORT; scripts/serve; settings from .env and the environment, see docs/operations.md).
+serve: $(BIN)/.installed-run
+	scripts/serve
+
+# Backup/restore drill on the configured PostgreSQL database (DATABASE_URL): pg_dump -Fc, restore
+# into a fresh <name>_restored, compare row counts and report totals (scripts/restore_drill).
+restore-drill: $(BIN)/.installed-run
+	scripts/restore_drill
+
+# By hand, never in CI: load tests against `make serve` on a copy of the province data whose name
+# ends with _load (tests/load/run.py; docs/operations.md, "Load tests"). LOADTEST_ARGS e.g. --minutes 5.
+loadtest: $(BIN)/.installed-load
+	$(BIN)/python -m tests.load.run $(LOADTEST_ARGS)
 
 lint: $(BIN)/.installed-dev
 	$(BIN)/ruff check .
