@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
 
 from party.models.units import Unit, UnitScopedQuerySet, words_q
 from party.text import clean_name, name_sort_key, search_key
@@ -69,6 +70,10 @@ class Member(models.Model):
     sort_key = models.CharField(max_length=255, editable=False, db_index=True)
     created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
     updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
+    # Corrections of personal data keep every earlier version, with who changed it and when.
+    history = HistoricalRecords(
+        verbose_name="lịch sử thông tin cá nhân", excluded_fields=["search_name", "sort_key"]
+    )
 
     objects = MemberQuerySet.as_manager()
 
@@ -172,6 +177,7 @@ class Membership(models.Model):
     )
     started_on = models.DateField("từ ngày")
     ended_on = models.DateField("đến ngày", null=True, blank=True)
+    history = HistoricalRecords(verbose_name="lịch sử quá trình sinh hoạt")
 
     objects = MembershipQuerySet.as_manager()
 
@@ -218,5 +224,5 @@ def transfer_member(*, member: Member, to_unit: Unit, on: datetime.date) -> Memb
         current.ended_on = on
         current.save(update_fields=["ended_on"])
     member.unit = to_unit
-    Member.objects.filter(pk=member.pk).update(unit=to_unit)
+    member.save(update_fields=["unit", "updated_at"])  # through save(): the history records the move
     return Membership.objects.create(member=member, unit=to_unit, started_on=on)
