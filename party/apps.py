@@ -12,14 +12,18 @@ class PartyConfig(AppConfig):
 
         checks.register(defusedxml_in_use)
 
+        from axes.signals import user_locked_out
         from django.contrib.auth import get_user_model
-        from django.contrib.auth.signals import user_logged_in
+        from django.contrib.auth.signals import user_logged_in, user_login_failed
         from django.db.models.signals import post_delete, post_save
 
-        from party import sessions
+        from party import access_log, sessions
         from party.models import UnitRole
 
         user_logged_in.connect(sessions.start, dispatch_uid="party.sessions.start")
+        user_logged_in.connect(access_log.on_login, dispatch_uid="party.access_log.login")
+        user_login_failed.connect(access_log.on_login_failed, dispatch_uid="party.access_log.failed")
+        user_locked_out.connect(access_log.on_locked_out, dispatch_uid="party.access_log.lockout")
         post_save.connect(
             sessions.account_saved, sender=get_user_model(), dispatch_uid="party.sessions.account"
         )

@@ -1,3 +1,4 @@
+from party.models.access import AccessEvent
 from party.models.documents import Document, DocumentKind
 from party.models.imports import ImportBatch
 from party.models.inspections import ConductingBody, Inspection, InspectionFinding, InspectionKind
@@ -7,6 +8,7 @@ from party.models.units import Unit, UnitKind, subtree_q
 from party.models.work import Conference, ConferenceKind, Meeting, MeetingKind, Theme, ThemeKind
 
 __all__ = [
+    "AccessEvent",
     "ConductingBody",
     "Conference",
     "ConferenceKind",
