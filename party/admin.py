@@ -9,6 +9,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
 
 from party.models import ImportBatch, Member, Membership, Unit, UnitRole, check_transfer_date, transfer_member
 from party.text import search_key
@@ -131,7 +132,8 @@ class MemberAdminForm(forms.ModelForm):
 
 
 @admin.register(Member)
-class MemberAdmin(SearchKeyMixin, admin.ModelAdmin):
+class MemberAdmin(SearchKeyMixin, SimpleHistoryAdmin):
+    # “Lịch sử” lists every earlier version of a person's details, with who changed it and when.
     form = MemberAdminForm
     list_display = ["full_name", "birth_date", "party_status", "party_card_number", "unit", "is_leader"]
     list_filter = ["party_status", "gender", "is_leader"]
@@ -212,5 +214,5 @@ class ImportBatchAdmin(admin.ModelAdmin):
         return False
 
 
-# Work records (meetings, inspections, documents, conferences) and themes.
-from party import admin_records  # noqa: E402, F401
+# Work records (meetings, inspections, documents, conferences) and themes; the access log.
+from party import admin_access, admin_records  # noqa: E402, F401

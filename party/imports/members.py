@@ -4,6 +4,7 @@ import datetime
 
 from django import forms
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from party.imports.base import (
     DATE_FORMATS,
@@ -290,9 +291,15 @@ class MemberSheet(Sheet):
             member.is_leader = bool(member.is_leader)
             member.fill_derived_fields()
             new_members.append(member)
-        Member.objects.bulk_create(new_members, batch_size=1000)
-        Membership.objects.bulk_create(
-            [Membership(member=m, unit=m.unit, started_on=today) for m in new_members], batch_size=1000
+        # With history rows, as edits through the admin: a person's data keeps every version.
+        history = {
+            "batch_size": 1000,
+            "default_user": self.context.user,
+            "default_change_reason": "Nhập từ Excel",
+        }
+        bulk_create_with_history(new_members, Member, **history)
+        bulk_create_with_history(
+            [Membership(member=m, unit=m.unit, started_on=today) for m in new_members], Membership, **history
         )
         changed = []
         for action in plan.actions:
@@ -308,8 +315,8 @@ class MemberSheet(Sheet):
             changed.append(member)
             if member.unit.code != data["unit_code"]:
                 transfer_member(member=member, to_unit=units[data["unit_code"]], on=today)
-        Member.objects.bulk_update(
-            changed, [*FIELDS, "search_name", "sort_key", "updated_at"], batch_size=1000
+        bulk_update_with_history(
+            changed, Member, [*FIELDS, "search_name", "sort_key", "updated_at"], **history
         )
         # Bulk writes send no signals: refresh the report's tallies where these people count.
         refresh_tallies({m.unit_id for m in new_members} | units_of_people([m.pk for m in changed]))
