@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Pages hold personal data: never kept by the browser's or a proxy's cache.
     "config.middleware.no_store",
+    "config.middleware.RefusalLogMiddleware",  # 403/404 for signed-in users → the access log
     # Last, so its lockout page still passes through the CSP and security middleware.
     "axes.middleware.AxesMiddleware",
 ]
@@ -207,6 +208,9 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY el
 # The client address axes records and locks: REMOTE_ADDR, or behind the proxy the address the
 # proxy appended to X-Forwarded-For (see config/client_ip.py and docs/operations.md).
 AXES_CLIENT_IP_CALLABLE = "config.client_ip.forwarded_client_ip" if BEHIND_PROXY else None
+
+# The access log (party.AccessEvent) keeps this many days; `manage.py purge_access_log` deletes older.
+ACCESS_LOG_RETENTION_DAYS = env.int("ACCESS_LOG_RETENTION_DAYS", default=730)
 
 LOGGING = {
     "version": 1,

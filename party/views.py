@@ -7,8 +7,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from party.access import get_visible_or_404
+from party.access_log import log_access
 from party.forms import MemberListForm, UnitFilterForm
-from party.models import Member, Unit
+from party.models import AccessEvent, Member, Unit
 from party.record_views import RECORD_TYPES
 from party.stats import member_counts
 
@@ -74,8 +75,11 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_visible_or_404(Member, request.user, pk=pk)
     memberships = member.memberships.select_related("unit").order_by("-started_on", "-pk")
     awards = member.awards.visible_to(request.user).select_related("form", "issuer", "unit")
-    return render(
+    response = render(
         request,
         "party/member_detail.html",
         {"member": member, "memberships": memberships, "awards": awards},
     )
+    if request.method == "GET":
+        log_access(request, AccessEvent.Kind.MEMBER_VIEWED, member=member)
+    return response

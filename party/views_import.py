@@ -7,10 +7,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from party.access import can_import, can_import_sheet
+from party.access_log import log_access
 from party.forms import ImportUploadForm
 from party.imports import SHEETS, confirm_batch, preview_workbook
 from party.imports.template import build_template
-from party.models import ImportBatch
+from party.models import AccessEvent, ImportBatch
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -77,6 +78,20 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("import_preview", pk=batch.pk)
+    if result is not None:
+        # A workbook may name several units; the unit logged is the importer's own when they have one.
+        roles = list(request.user.unit_roles.select_related("unit")[:2])
+        log_access(
+            request,
+            AccessEvent.Kind.IMPORT,
+            unit=roles[0].unit if len(roles) == 1 else None,
+            batch=batch.pk,
+            ok=result.ok,
+            sheets=[
+                {"title": plan.title, "created": plan.count("create"), "updated": plan.count("update")}
+                for plan in result.plans
+            ],
+        )
     if result is None:
         messages.warning(request, "Lần nhập này đã được xử lý; không ghi lại lần nữa.")
     elif result.ok:

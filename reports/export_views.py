@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from party.access import get_visible_or_404
-from party.models import Unit
+from party.access_log import log_access
+from party.models import AccessEvent, Unit
 from reports.export import estimate_list_rows, export_file_name, write_report_workbook
 from reports.models import ExportStatus, ReportExport
 from reports.tasks import start_report_export
@@ -67,7 +68,15 @@ def report_export(request: HttpRequest) -> HttpResponse:
     unit = get_visible_or_404(Unit, request.user, pk=data["unit"])
     first, last, aggregate_only = data["year_from"], data["year_to"], data["aggregate_only"]
     rows = estimate_list_rows(unit, first, last, aggregate_only=aggregate_only)
+    logged = {
+        "what": "review_report",
+        "years": f"{first}-{last}",
+        "rows": rows,
+        "format": "xlsx",
+        "aggregate_only": aggregate_only,
+    }
     if rows < settings.REPORT_EXPORT_IMMEDIATE_ROWS:
+        log_access(request, AccessEvent.Kind.EXPORT, unit=unit, **logged)
         # Spooled to disk past 8 MiB, so even a mid-sized workbook does not sit in memory.
         out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 (the response closes it)
         write_report_workbook(unit, first, last, out, aggregate_only=aggregate_only)
@@ -83,6 +92,8 @@ def report_export(request: HttpRequest) -> HttpResponse:
         aggregate_only=aggregate_only,
         rows_total=rows,
     )
+    # Logged when asked for (the row count is the estimate) and again when the file is downloaded.
+    log_access(request, AccessEvent.Kind.EXPORT, unit=unit, stage="requested", job=str(export.pk), **logged)
     return redirect("report_export_status", pk=export.pk)
 
 
@@ -122,6 +133,18 @@ def report_export_file(request: HttpRequest, pk) -> FileResponse:
         handle = export.file.open("rb")
     except FileNotFoundError as missing:
         raise Http404("Tệp không còn.") from missing
+    log_access(
+        request,
+        AccessEvent.Kind.EXPORT,
+        unit=export.unit,
+        what="review_report",
+        stage="downloaded",
+        job=str(export.pk),
+        years=f"{export.first_year}-{export.last_year}",
+        rows=export.rows_total,
+        format="xlsx",
+        aggregate_only=export.aggregate_only,
+    )
     return FileResponse(
         handle,
         as_attachment=True,

@@ -4,7 +4,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from party.access import get_visible_or_404
-from party.models import Unit
+from party.access_log import log_access
+from party.models import AccessEvent, Unit
 from pledges.models import Pledge
 from pledges.years import check_year
 
@@ -14,6 +15,7 @@ def cell_print(request: HttpRequest, unit_pk: int, year: int) -> HttpResponse:
     check_year(year)
     unit = get_visible_or_404(Unit, request.user, pk=unit_pk)
     rows = Pledge.objects.select_related("rating").prefetch_related("deeds").of_people_in(unit, year)
+    log_access(request, AccessEvent.Kind.PRINT, unit=unit, what="cell_print", years=str(year), rows=len(rows))
     return render(
         request,
         "pledges/cell_print.html",

@@ -7,8 +7,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from party.access import get_visible_or_404
+from party.access_log import log_access
 from party.editing import StaleEdit
-from party.models import Member
+from party.models import AccessEvent, Member
 from party.models.units import is_staff_for
 from pledges.forms import PledgeForm, pledge_deed_formset
 from pledges.models import Pledge
@@ -88,6 +89,14 @@ def pledge_edit(request: HttpRequest, member_pk: int, year: int) -> HttpResponse
 def pledge_print(request: HttpRequest, pk: int) -> HttpResponse:
     pledge = get_object_or_404(
         Pledge.objects.visible_to(request.user).select_related("member", "unit", "rating"), pk=pk
+    )
+    log_access(
+        request,
+        AccessEvent.Kind.PRINT,
+        member=pledge.member,
+        unit=pledge.unit,
+        what="pledge_print",
+        years=str(pledge.year),
     )
     return render(request, "pledges/pledge_print.html", {"pledge": pledge, "deeds": pledge.deeds.all()})
 

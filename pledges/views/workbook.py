@@ -6,7 +6,8 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 
 from party.access import get_visible_or_404
-from party.models import Unit
+from party.access_log import log_access
+from party.models import AccessEvent, Member, Unit
 from pledges.exports import build_cell_workbook
 from pledges.years import check_year
 
@@ -20,6 +21,16 @@ def cell_workbook(request: HttpRequest, unit_pk: int, year: int) -> HttpResponse
         raise PermissionDenied("Anh/chị chỉ được xem đơn vị này, không nhập liệu cho đơn vị này.")
     data = build_cell_workbook(
         unit=unit, year=year, upload_url=request.build_absolute_uri(reverse("import_upload"))
+    )
+    rows = Member.objects.belonging_in_year(unit, year).count()
+    log_access(
+        request,
+        AccessEvent.Kind.EXPORT,
+        unit=unit,
+        what="cell_workbook",
+        years=str(year),
+        rows=rows,
+        format="xlsx",
     )
     response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = content_disposition_header(
