@@ -1,6 +1,6 @@
 from django.urls import path
 
-from party import views, views_import
+from party import views, views_import, views_privacy
 from party.record_types import RECORD_TYPES, document_file
 from party.record_views import record_urls, work_home
 
@@ -9,6 +9,7 @@ urlpatterns = [
     # /units/, /members/
     path("units/<int:pk>/", views.unit_detail, name="unit_detail"),
     path("members/<int:pk>/", views.member_detail, name="member_detail"),
+    path("members/<int:pk>/personal-data/", views_privacy.member_personal_data, name="member_personal_data"),
     # /import/
     path("import/", views_import.import_upload, name="import_upload"),
     path("import/template.xlsx", views_import.import_template, name="import_template"),

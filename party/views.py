@@ -12,6 +12,7 @@ from party.forms import MemberListForm, UnitFilterForm
 from party.models import AccessEvent, Member, Unit
 from party.record_views import RECORD_TYPES
 from party.stats import member_counts
+from party.views_privacy import can_export_subject_data
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -78,7 +79,12 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     response = render(
         request,
         "party/member_detail.html",
-        {"member": member, "memberships": memberships, "awards": awards},
+        {
+            "member": member,
+            "memberships": memberships,
+            "awards": awards,
+            "can_export_personal_data": can_export_subject_data(request.user, member),
+        },
     )
     if request.method == "GET":
         log_access(request, AccessEvent.Kind.MEMBER_VIEWED, member=member)

@@ -57,6 +57,7 @@ MATRIX: dict[str, tuple[str, str]] = {
     "home": (ALL, ALL),
     "unit_detail": (SCOPED, SCOPED),
     "member_detail": (SCOPED, SCOPED),
+    "member_personal_data": (NO_GET, "403 404 200 404 403 200"),  # committee staff only
     "import_upload": (ENTER, ENTER),
     "import_template": (ENTER, ENTER),
     "import_preview": (OWN, OWN),
@@ -123,7 +124,7 @@ def target(world: World, name: str, key: str, missing: bool):
         return cell.unit.pk
     if key == "member_pk":
         return cell.draft.member_id
-    if name == "member_detail":
+    if name in {"member_detail", "member_personal_data"}:
         return cell.members[0].pk
     if name.startswith("import_"):
         return world.batch.pk
