@@ -11,7 +11,17 @@ from django.db import transaction
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from party.models import ImportBatch, Member, Membership, Unit, UnitRole, check_transfer_date, transfer_member
+from party.access_log import log_access
+from party.models import (
+    AccessEvent,
+    ImportBatch,
+    Member,
+    Membership,
+    Unit,
+    UnitRole,
+    check_transfer_date,
+    transfer_member,
+)
 from party.text import search_key
 
 
@@ -150,6 +160,13 @@ class MemberAdmin(SearchKeyMixin, SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return request.user.is_superuser
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        member = getattr(response, "context_data", {}).get("original")
+        if request.method == "GET" and response.status_code == 200 and member is not None:
+            log_access(request, AccessEvent.Kind.MEMBER_VIEWED, member=member)
+        return response
 
     @transaction.atomic
     def save_model(self, request, obj: Member, form, change: bool) -> None:

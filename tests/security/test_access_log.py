@@ -302,10 +302,11 @@ def test_admin_cannot_add_change_or_delete_events(admin_client, history):
     assert event.kind == Kind.MEMBER_VIEWED
 
 
-def test_member_admin_page_links_to_the_members_access_log(admin_client, people):
+def test_member_admin_page_links_to_the_members_access_log_and_is_logged(admin_client, admin_user, people):
     an = people["an"]
     page = admin_client.get(reverse("admin:party_member_change", args=[an.pk])).content.decode()
     assert f'href="{CHANGELIST}?member={an.pk}">Nhật ký truy cập</a>' in page
+    assert [(e.user, e.member) for e in events(Kind.MEMBER_VIEWED)] == [(admin_user, an)]
 
 
 def test_account_deleted_keeps_the_username(login, secretary_a, people):
