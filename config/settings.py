@@ -211,6 +211,8 @@ AXES_CLIENT_IP_CALLABLE = "config.client_ip.forwarded_client_ip" if BEHIND_PROXY
 
 # The access log (party.AccessEvent) keeps this many days; `manage.py purge_access_log` deletes older.
 ACCESS_LOG_RETENTION_DAYS = env.int("ACCESS_LOG_RETENTION_DAYS", default=730)
+# Uploaded import workbooks are blanked after this many days by `manage.py nightly_cleanup`.
+IMPORT_FILE_RETENTION_DAYS = env.int("IMPORT_FILE_RETENTION_DAYS", default=30)
 
 LOGGING = {
     "version": 1,

@@ -1,7 +1,18 @@
 """An uploaded workbook waiting for confirmation, and the record of what it wrote."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+
+
+class ImportBatchQuerySet(models.QuerySet):
+    def forget_files(self, days: int) -> int:
+        """Blank the uploaded files of batches older than `days` (the workbooks hold personal
+        data; the batch row and its summary stay as the record of what was written)."""
+        cutoff = timezone.now() - datetime.timedelta(days=days)
+        return self.filter(created_at__lt=cutoff).exclude(content=b"").update(content=b"")
 
 
 class ImportBatch(models.Model):
@@ -21,6 +32,8 @@ class ImportBatch(models.Model):
     summary = models.JSONField("tóm tắt", default=dict, blank=True)
     created_at = models.DateTimeField("tải lên lúc", auto_now_add=True)
     committed_at = models.DateTimeField("ghi lúc", null=True, blank=True)
+
+    objects = ImportBatchQuerySet.as_manager()
 
     class Meta:
         verbose_name = "lần nhập Excel"
