@@ -10,6 +10,8 @@ import socket
 import subprocess
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -75,32 +77,49 @@ def test_refuses_unsafe_settings(overrides, warning):
     assert warning in result.stderr
 
 
-@pytest.mark.skipif(
+ON_POSTGRESQL = pytest.mark.skipif(
     os.environ.get("DATABASE_URL", "").startswith("postgres") is False,
     reason="serving is checked on PostgreSQL only (DATABASE_URL=postgres://...): production's database",
 )
-@pytest.mark.django_db
-def test_serves_healthz_on_a_migrated_database():
-    db = connection.settings_dict  # the migrated test database
-    url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
-    env = environment(DATABASE_URL=url)
+
+
+def migrated_database_url() -> str:
+    """The migrated test database, for the served process."""
+    db = connection.settings_dict
+    return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@contextmanager
+def serving(env: dict[str, str]) -> Iterator[dict]:
+    """Runs scripts/serve until /healthz/ answers; yields what it answered and, after the block,
+    `output` (gunicorn's stdout) and `returncode` once SIGTERM stopped it."""
     process = subprocess.Popen(
         [SERVE], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True
     )
+    seen: dict = {"answer": None}
     try:
-        answer = None
         health = f"http://127.0.0.1:{env['PORT']}/healthz/"
         deadline = time.monotonic() + 40
-        while answer is None and time.monotonic() < deadline and process.poll() is None:
+        while seen["answer"] is None and time.monotonic() < deadline and process.poll() is None:
             try:
                 with urllib.request.urlopen(health, timeout=2) as response:
-                    answer = (response.status, json.loads(response.read()))
+                    seen["answer"] = (response.status, json.loads(response.read()))
             except OSError:
                 time.sleep(0.3)
+        yield seen
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGTERM)
-        output = process.communicate(timeout=30)[0]
-    assert answer == (200, {"status": "ok", "database": "ok"}), output
+        seen["output"] = process.communicate(timeout=30)[0]
+        seen["returncode"] = process.returncode
+
+
+@ON_POSTGRESQL
+@pytest.mark.django_db
+def test_serves_healthz_on_a_migrated_database():
+    with serving(environment(DATABASE_URL=migrated_database_url())) as served:
+        pass
+    output = served["output"]
+    assert served["answer"] == (200, {"status": "ok", "database": "ok"}), output
     assert '"GET /healthz/ HTTP/1.1" 200' in output  # the access log goes to stdout
-    assert process.returncode == 0, output  # gunicorn stopped cleanly on SIGTERM
+    assert served["returncode"] == 0, output  # gunicorn stopped cleanly on SIGTERM
