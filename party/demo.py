@@ -27,7 +27,7 @@ from party.models import (
 )
 from reports.tallies import refresh_tallies
 
-DEMO_PASSWORD = "demo@2026"
+DEMO_PASSWORD = "lamtheobac@2026"  # meets the 12-character rule of AUTH_PASSWORD_VALIDATORS
 DEMO_SEED = 2026
 ROOT_CODE = "DB-SXD"
 SCALE_ROOT_CODE = "DB-TINH"

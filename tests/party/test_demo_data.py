@@ -4,6 +4,7 @@ import datetime
 import io
 
 import pytest
+from django.contrib.auth.password_validation import validate_password
 from django.core.management import CommandError, call_command
 from django.db.models import Count
 from django.urls import reverse
@@ -77,6 +78,10 @@ def test_demo_prints_accounts_that_log_in(demo, client):
         assert log_in(client, username, DEMO_PASSWORD), username
         client.logout()
     assert DEMO_PASSWORD in demo
+
+
+def test_demo_password_meets_the_password_rules(db):
+    validate_password(DEMO_PASSWORD)  # raises ValidationError if it is too short or too common
 
 
 def test_secretary_sees_own_cell_and_not_another(demo, client):
