@@ -12,10 +12,9 @@ def get_visible_or_404[ModelT: models.Model](model: type[ModelT], user, **lookup
 def can_import(user) -> bool:
     """Committee staff, cell secretaries and superusers load workbooks (each sheet: see below)."""
     from party.models import RoleKind
+    from party.models.units import user_roles
 
-    if not hasattr(user, "_can_import"):
-        user._can_import = user.is_superuser or user.unit_roles.filter(role__in=RoleKind.editing()).exists()
-    return user._can_import
+    return user.is_superuser or any(role in RoleKind.editing() for role, _ in user_roles(user))
 
 
 def can_import_sheet(user, sheet_class) -> bool:
@@ -29,6 +28,6 @@ def can_import_sheet(user, sheet_class) -> bool:
         return True
     if getattr(sheet_class, "open_to_secretaries", False):
         return can_import(user)
-    if not hasattr(user, "_can_import_all_sheets"):
-        user._can_import_all_sheets = user.unit_roles.filter(role=RoleKind.STAFF).exists()
-    return user._can_import_all_sheets
+    from party.models.units import user_roles
+
+    return any(role == RoleKind.STAFF for role, _ in user_roles(user))

@@ -41,6 +41,15 @@ def scope_filter(queryset: models.QuerySet, user, field: str, editing: bool = Fa
     return queryset.filter(subtree_q(user_role_paths(user, editing=editing), field=field))
 
 
+def in_scope(user, unit: "Unit", editing: bool = False) -> bool:
+    """`scope_filter` for one unit already loaded, without a query once the user's roles are."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return any(unit.path.startswith(path) for path in user_role_paths(user, editing=editing))
+
+
 class UnitScopedQuerySet(models.QuerySet):
     """Records that belong to a unit (`unit` foreign key): their scope is the unit's."""
 
@@ -87,17 +96,24 @@ class UnitQuerySet(MP_NodeQuerySet):
         return self.filter(words_q(text))
 
 
-def user_role_paths(user, editing: bool = False) -> list[str]:
-    """Tree paths of the units where the user holds a role, cached on the user object."""
-    from party.models.roles import RoleKind, UnitRole
+def user_roles(user) -> list[tuple[str, str]]:
+    """(role, unit tree path) of each of the user's roles: one query, cached on the user object.
 
-    cache_name = "_editing_role_paths" if editing else "_role_paths"
-    if not hasattr(user, cache_name):
-        roles = UnitRole.objects.filter(user=user)
-        if editing:
-            roles = roles.filter(role__in=RoleKind.editing())
-        setattr(user, cache_name, list(roles.values_list("unit__path", flat=True)))
-    return getattr(user, cache_name)
+    Reading scope, editing scope, staff checks and the import link all derive from it.
+    """
+    from party.models.roles import UnitRole
+
+    if not hasattr(user, "_roles"):
+        user._roles = list(UnitRole.objects.filter(user=user).values_list("role", "unit__path"))
+    return user._roles
+
+
+def user_role_paths(user, editing: bool = False) -> list[str]:
+    """Tree paths of the units where the user holds a role (an editing role if `editing`)."""
+    from party.models.roles import RoleKind
+
+    editing_roles = RoleKind.editing()
+    return [path for role, path in user_roles(user) if not editing or role in editing_roles]
 
 
 def is_staff_for(user, unit: "Unit") -> bool:
@@ -108,10 +124,7 @@ def is_staff_for(user, unit: "Unit") -> bool:
         return True
     if not user.is_authenticated:
         return False
-    if not hasattr(user, "_staff_role_paths"):
-        roles = user.unit_roles.filter(role=RoleKind.STAFF)
-        user._staff_role_paths = list(roles.values_list("unit__path", flat=True))
-    return any(unit.path.startswith(path) for path in user._staff_role_paths)
+    return any(unit.path.startswith(path) for role, path in user_roles(user) if role == RoleKind.STAFF)
 
 
 class UnitManager(MP_NodeManager.from_queryset(UnitQuerySet)):

@@ -1,7 +1,7 @@
 """Personal registrations (bản đăng ký làm theo Bác) and their year-end evaluation."""
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import FilteredRelation, Q
 from simple_history.models import HistoricalRecords
 
 from party.models import Member, Unit
@@ -35,6 +35,30 @@ class PledgeQuerySet(DeedCountQuerySet):
         members = list(Member.objects.belonging_in_year(unit, year).in_name_order())
         pledges = {p.member_id: p for p in self.filter(year=year, member__in=[m.pk for m in members])}
         return [(member, pledges.get(member.pk)) for member in members]
+
+
+def pledge_states_of_people_in(unit: Unit, year: int) -> list[dict]:
+    """`of_people_in` for a list page, as plain values in one query: each person's pk,
+    full_name, is_leader, party_status and their registration's pledge__id (None without one),
+    pledge__status, pledge__deed_count, pledge__rating__name, pledge__not_evaluated_reason.
+    """
+    this_year = FilteredRelation("pledges", condition=Q(pledges__year=year))
+    return list(
+        Member.objects.belonging_in_year(unit, year)
+        .in_name_order()
+        .annotate(pledge=this_year)
+        .values(
+            "pk",
+            "full_name",
+            "is_leader",
+            "party_status",
+            "pledge__id",
+            "pledge__status",
+            "pledge__deed_count",
+            "pledge__rating__name",
+            "pledge__not_evaluated_reason",
+        )
+    )
 
 
 class Pledge(models.Model):

@@ -5,7 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from pledges.models import Pledge, PledgeStatus
+from party.models import PartyStatus
+from pledges.models import NotEvaluatedReason, Pledge, PledgeStatus
 from tests.conftest import make_member
 from tests.pledges.helpers import deed_post
 
@@ -142,6 +143,30 @@ def test_cell_year_page_lists_every_member_with_state(login, secretary_a, people
     assert client.get(reverse("cell_year", args=[tree["cell_b"].pk, YEAR])).status_code == 404
 
 
+def test_cell_year_rows_show_state_rating_and_the_right_link(login, secretary_a, viewer, people, tree):
+    odd = make_member(tree["cell_a"], "<b>Hoa</b> & Co", party_status=PartyStatus.PROBATIONARY)
+    Pledge.objects.create(member=people["an"], unit=tree["cell_a"], year=YEAR, deed_count=3)
+    Pledge.objects.create(
+        member=odd,
+        unit=tree["cell_a"],
+        year=YEAR,
+        status=PledgeStatus.NOT_EVALUATED,
+        not_evaluated_reason=NotEvaluatedReason.SICK_LEAVE,
+    )
+    url = reverse("cell_year", args=[tree["cell_a"].pk, YEAR])
+    body = login(secretary_a).get(url).content.decode()
+    an, binh, hoa = (edit_url(people["an"]), edit_url(people["binh"]), edit_url(odd))
+    assert '<span class="tag state-registered">Đã đăng ký</span>' in body
+    assert f'<td class="num">3</td>\n      <td></td>\n      <td><a href="{an}">Sửa</a></td>' in body
+    assert 'Trần Thị Bình <span class="tag">BTV</span></td>' in body
+    assert '<span class="tag state-none">Chưa đăng ký</span>' in body
+    assert f'<a href="{binh}">Đăng ký</a>' in body
+    assert "<td>&lt;b&gt;Hoa&lt;/b&gt; &amp; Co</td>\n      <td>Đảng viên dự bị</td>" in body
+    assert f'<td>Nghỉ ốm dài ngày</td>\n      <td><a href="{hoa}">Xem</a></td>' in body
+    read_only = login(viewer).get(url).content.decode()
+    assert f'<a href="{an}">Xem</a>' in read_only and f'<a href="{binh}">Xem</a>' in read_only
+
+
 def test_my_cell_sends_the_secretary_to_her_cell(login, secretary_a, tree):
     response = login(secretary_a).get(reverse("my_cell"))
     assert response.status_code == 302
@@ -172,9 +197,9 @@ def test_viewer_reads_but_cannot_save_a_plan(login, viewer, tree):
     assert client.post(url, deed_post(THREE_DEEDS, title="x", version="0")).status_code == 403
 
 
-# session, user, the user's reading role paths, the unit, its people in the year, their
-# registrations, the plan, the editing role paths, the editing check, the navigation's import check.
-QUERIES_CELL_YEAR = 10
+# session, user, the user's roles (reading and editing scope, the navigation's import link), the
+# unit, its people in the year with their registrations (one join), the plan.
+QUERIES_CELL_YEAR = 6
 
 
 def test_cell_year_page_uses_a_fixed_number_of_queries(login, secretary_a, tree):
