@@ -16,7 +16,7 @@ from pledges.models import Pledge
 from reports.export import estimate_list_rows
 from reports.models import ReportExport
 from reports.tasks import run_report_export
-from tests.conftest import PASSWORD, log_in, make_user
+from tests.conftest import PASSWORD, log_in, make_member, make_user
 from tests.party.test_import import confirm, preview
 from tests.party.xlsx_helpers import member, workbook_bytes
 from tests.reports import test_totals
@@ -302,8 +302,9 @@ def test_admin_cannot_add_change_or_delete_events(admin_client, history):
     assert event.kind == Kind.MEMBER_VIEWED
 
 
-def test_member_admin_page_links_to_the_members_access_log_and_is_logged(admin_client, admin_user, people):
-    an = people["an"]
+def test_member_admin_page_links_to_the_members_access_log_and_is_logged(admin_client, admin_user, tree):
+    # An id past 999: the Vietnamese number format would print it as "12.345".
+    an = make_member(tree["cell_a"], "Nguyễn Văn An", pk=12345)
     page = admin_client.get(reverse("admin:party_member_change", args=[an.pk])).content.decode()
     assert f'href="{CHANGELIST}?member={an.pk}">Nhật ký truy cập</a>' in page
     assert [(e.user, e.member) for e in events(Kind.MEMBER_VIEWED)] == [(admin_user, an)]
