@@ -14,7 +14,7 @@ from pledges.models import Pledge
 from tests.conftest import PASSWORD
 from tests.security.test_serve import ON_POSTGRESQL, environment, migrated_database_url, serving
 
-pytestmark = [ON_POSTGRESQL, pytest.mark.django_db(transaction=True)]
+pytestmark = [ON_POSTGRESQL, pytest.mark.production_server, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
