@@ -68,12 +68,11 @@ class Figures:
     ratings: Counter = field(default_factory=Counter)  # by RatingLevel pk; None: not rated yet
 
     def add(self, other: "Figures") -> None:
-        for item in fields(self):
-            value = getattr(self, item.name)
-            if isinstance(value, Counter):
-                value.update(getattr(other, item.name))
-            else:
-                setattr(self, item.name, value + getattr(other, item.name))
+        # Called for every (year, child) cell of a report: the field lists are worked out once.
+        for name in _COUNTER_FIELDS:
+            getattr(self, name).update(getattr(other, name))
+        for name in _NUMBER_FIELDS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
 
     @property
     def document_count(self) -> int:
@@ -128,6 +127,10 @@ class Figures:
         return self.recognition_count(AwardCategory.COMMENDATION, PARTY_MEMBER) + self.recognition_count(
             AwardCategory.COMMENDATION, EMPLOYEE
         )
+
+
+_COUNTER_FIELDS = tuple(f.name for f in fields(Figures) if f.default_factory is Counter)
+_NUMBER_FIELDS = tuple(f.name for f in fields(Figures) if f.default_factory is not Counter)
 
 
 @dataclass
