@@ -68,11 +68,13 @@ class Figures:
     ratings: Counter = field(default_factory=Counter)  # by RatingLevel pk; None: not rated yet
 
     def add(self, other: "Figures") -> None:
-        # Called for every (year, child) cell of a report: the field lists are worked out once.
-        for name in _COUNTER_FIELDS:
-            getattr(self, name).update(getattr(other, name))
+        # Called three times for every (year, child) cell of a report: the field lists are worked
+        # out once and the fields read from the instance dicts.
+        mine, theirs = self.__dict__, other.__dict__
         for name in _NUMBER_FIELDS:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+            mine[name] += theirs[name]
+        for name in _COUNTER_FIELDS:
+            mine[name].update(theirs[name])
 
     @property
     def document_count(self) -> int:
