@@ -95,7 +95,7 @@ def plan_edit(request: HttpRequest, unit_pk: int, year: int) -> HttpResponse:
     """A cell's or mass organization's plan for the year, with its deeds."""
     check_year(year)
     unit = get_visible_or_404(Unit, request.user, pk=unit_pk)
-    can_edit = Unit.objects.editable_by(request.user).filter(pk=unit.pk).exists()
+    can_edit = in_scope(request.user, unit, editing=True)
     plan = Plan.objects.filter(unit=unit, year=year).first()
     instance = plan or Plan(unit=unit, year=year, title=f"Kế hoạch thực hiện Chỉ thị 05-CT/TW năm {year}")
     if request.method == "POST":

@@ -8,6 +8,7 @@ from django.utils.http import content_disposition_header
 from party.access import get_visible_or_404
 from party.access_log import log_access
 from party.models import AccessEvent, Member, Unit
+from party.models.units import in_scope
 from pledges.exports import build_cell_workbook
 from pledges.years import check_year
 
@@ -17,7 +18,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def cell_workbook(request: HttpRequest, unit_pk: int, year: int) -> HttpResponse:
     check_year(year)
     unit = get_visible_or_404(Unit, request.user, pk=unit_pk)
-    if not Unit.objects.editable_by(request.user).filter(pk=unit.pk).exists():
+    if not in_scope(request.user, unit, editing=True):
         raise PermissionDenied("Anh/chị chỉ được xem đơn vị này, không nhập liệu cho đơn vị này.")
     data = build_cell_workbook(
         unit=unit, year=year, upload_url=request.build_absolute_uri(reverse("import_upload"))
