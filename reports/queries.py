@@ -1,16 +1,31 @@
 """The grouped queries behind the review report's totals: one query per category.
 
-Every query is filtered to the unit's subtree (a range of paths, see `Scope.subtree`) and the
+Every query is filtered to the unit's subtree (a range of paths, see `subtree`) and the
 span of years, and grouped by calendar year and by "child": the first `len(unit.path) + steplen`
 characters of the record's unit path, that is the path of the direct child the record lies under
 (or the unit's own path for records of the unit itself). The number of queries never depends on the data.
+The unit and the years enter as slots: each query is built and compiled once (reports/compiled.py).
 """
 
 import datetime
-from collections.abc import Iterator
+import functools
+from collections.abc import Mapping
 
 from django.db import connection
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Min, Q, QuerySet, Sum
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    CharField,
+    Count,
+    DateField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Min,
+    Q,
+    QuerySet,
+    Sum,
+)
 from django.db.models.functions import Coalesce, ExtractYear, Substr
 
 from party.models import (
@@ -25,95 +40,144 @@ from party.models import (
 )
 from pledges.models import Award, GoodPractice, Plan
 from pledges.progress import PLAN_KINDS
+from reports.compiled import CompiledQuery, Slot, compiled, fill
 from reports.tallies import BitOr, MemberUnitYears, PledgeTally, years_mask
 
 CHILD = "child"
 YEAR = "report_year"
 
 
+# The values of a report that enter its queries, left open as slots (reports/compiled.py).
+SLOTS = {
+    "path": Slot("path", CharField()),
+    "path_end": Slot("path_end", CharField()),
+    "child_length": Slot("child_length", IntegerField()),
+    "child_depth": Slot("child_depth", IntegerField()),
+    "first_year": Slot("first_year", IntegerField()),
+    "last_year": Slot("last_year", IntegerField()),
+    "first_day": Slot("first_day", DateField()),
+    "last_day": Slot("last_day", DateField()),
+    "span": Slot("span", BigIntegerField()),  # the years of the span as bits (reports/tallies.py)
+}
+
+
 class Scope:
-    """A unit's subtree over a span of calendar years, and the expressions every query groups by."""
+    """A unit's subtree over a span of calendar years: the values of the report queries' slots."""
 
     def __init__(self, unit: Unit, first_year: int, last_year: int) -> None:
         self.unit = unit
         self.first_year = first_year
         self.last_year = last_year
-        self.first_day = datetime.date(first_year, 1, 1)
-        self.last_day = datetime.date(last_year, 12, 31)
+        self.values = {
+            "path": unit.path,
+            # Paths are ASCII: the subtree is the range from the unit's path to it followed by U+FFFF.
+            "path_end": unit.path + "\uffff",
+            "child_length": len(unit.path) + Unit.steplen,
+            "child_depth": unit.depth + 1,
+            "first_year": first_year,
+            "last_year": last_year,
+            "first_day": datetime.date(first_year, 1, 1),
+            "last_day": datetime.date(last_year, 12, 31),
+            "span": years_mask(first_year, last_year),
+        }
 
     @property
     def years(self) -> range:
         return range(self.first_year, self.last_year + 1)
 
-    def subtree(self, path_field: str = "unit__path") -> Q:
-        """Rows of the subtree: paths from the unit's own to the unit's followed by U+FFFF.
-
-        The same rows as `__startswith` (paths are ASCII), but as a range SQLite serves from the
-        path index; its LIKE ignores case and cannot, so it read every registration of the span.
-        """
-        path = self.unit.path
-        return Q(**{f"{path_field}__gte": path, f"{path_field}__lt": path + "\uffff"})
-
-    def child(self, path_field: str = "unit__path") -> Substr:
-        return Substr(path_field, 1, len(self.unit.path) + Unit.steplen)
-
     def records(self, queryset: QuerySet, date_field: str, path_field: str = "unit__path") -> QuerySet:
-        """Rows of the subtree in the span, annotated with their year and child path.
-
-        A date field is filtered as a range (so its index serves) and its year extracted;
-        a plain `year` column is used as it is.
-        """
-        queryset = queryset.filter(self.subtree(path_field))
-        if date_field.endswith("year"):
-            queryset = queryset.filter(**{f"{date_field}__range": (self.first_year, self.last_year)})
-            year = F(date_field)
-        else:
-            queryset = queryset.filter(**{f"{date_field}__range": (self.first_day, self.last_day)})
-            year = ExtractYear(date_field)
-        return queryset.annotate(**{YEAR: year, CHILD: self.child(path_field)}).order_by()
+        """`records()` with this scope's values, for querysets run as they are (the exports)."""
+        return records(queryset, date_field, path_field, self.values)
 
 
-def grouped(queryset: QuerySet, *fields: str, **aggregates) -> Iterator[dict]:
+def subtree(path_field: str = "unit__path", values: Mapping = SLOTS) -> Q:
+    """Rows of the subtree: the same rows as `__startswith` (paths are ASCII), but as a range
+    SQLite serves from the path index; its LIKE ignores case and cannot, so it read every
+    registration of the span."""
+    return Q(**{f"{path_field}__gte": values["path"], f"{path_field}__lt": values["path_end"]})
+
+
+def child(path_field: str = "unit__path", values: Mapping = SLOTS) -> Substr:
+    return Substr(path_field, 1, values["child_length"])
+
+
+def records(
+    queryset: QuerySet, date_field: str, path_field: str = "unit__path", values: Mapping = SLOTS
+) -> QuerySet:
+    """Rows of the subtree in the span, annotated with their year and child path.
+
+    A date field is filtered as a range (so its index serves) and its year extracted;
+    a plain `year` column is used as it is.
+    """
+    queryset = queryset.filter(subtree(path_field, values))
+    if date_field.endswith("year"):
+        queryset = queryset.filter(**{f"{date_field}__range": (values["first_year"], values["last_year"])})
+        year = F(date_field)
+    else:
+        queryset = queryset.filter(**{f"{date_field}__range": (values["first_day"], values["last_day"])})
+        year = ExtractYear(date_field)
+    return queryset.annotate(**{YEAR: year, CHILD: child(path_field, values)}).order_by()
+
+
+def grouped(queryset: QuerySet, *fields: str, **aggregates) -> QuerySet:
     """Rows of (year, child, *fields) with the aggregates."""
-    return iter(queryset.values(YEAR, CHILD, *fields).annotate(**aggregates).order_by())
+    return queryset.values(YEAR, CHILD, *fields).annotate(**aggregates).order_by()
 
 
 def units(scope: Scope) -> list[dict]:
     """The unit itself and its direct children (dissolved ones too: their history counts)."""
-    return list(
-        Unit.objects.filter(scope.subtree("path"), depth__lte=scope.unit.depth + 1)
+    return _units(scope.values)
+
+
+@compiled
+def _units() -> QuerySet:
+    return (
+        Unit.objects.filter(subtree("path"), depth__lte=SLOTS["child_depth"])
         .order_by("path")
         .values("pk", "path", "code", "short_name", "kind", "dissolved_on")
     )
 
 
-def plan_units(scope: Scope) -> Iterator[dict]:
+def plan_units(scope: Scope) -> list[dict]:
     """Cells and mass organizations per child, kind and dissolution date (None: active)."""
-    return iter(
-        Unit.objects.filter(scope.subtree("path"), kind__in=PLAN_KINDS)
-        .filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=scope.first_day))
-        .annotate(**{CHILD: scope.child("path")})
+    return _plan_units(scope.values)
+
+
+@compiled
+def _plan_units() -> QuerySet:
+    return (
+        Unit.objects.filter(subtree("path"), kind__in=PLAN_KINDS)
+        .filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=SLOTS["first_day"]))
+        .annotate(**{CHILD: child("path")})
         .values(CHILD, "kind", "dissolved_on")
         .annotate(n=Count("pk"))
         .order_by()
     )
 
 
-def plans(scope: Scope) -> Iterator[dict]:
-    return grouped(
-        scope.records(Plan.objects.all(), "year"), "unit__kind", n=Count("pk"), deeds=Sum("deed_count")
-    )
+def plans(scope: Scope) -> list[dict]:
+    return _plans(scope.values)
 
 
-def pledges(scope: Scope) -> Iterator[dict]:
+@compiled
+def _plans() -> QuerySet:
+    return grouped(records(Plan.objects.all(), "year"), "unit__kind", n=Count("pk"), deeds=Sum("deed_count"))
+
+
+def pledges(scope: Scope) -> list[dict]:
     """Registrations by year-end rating level, with those of party members and of leaders.
 
     Read from the tally kept per unit, year and level (reports/tallies.py), a few rows per unit
     instead of every registration; the level's name, position and rule (which depend on the level
     alone) are read with Min().
     """
+    return _pledges(scope.values)
+
+
+@compiled
+def _pledges() -> QuerySet:
     return grouped(
-        scope.records(PledgeTally.objects.all(), "year"),
+        records(PledgeTally.objects.all(), "year"),
         "rating_id",
         n=Sum("registrations"),
         deeds=Sum("deeds"),
@@ -128,23 +192,18 @@ def pledges(scope: Scope) -> Iterator[dict]:
     )
 
 
-def _count_people(scope: Scope, bits: str, masks: list[int], keys: list[str]) -> list[tuple]:
-    """Rows of (*keys, people with a bit of each mask) from `MemberUnitYears`, a person once per group.
-
-    Folded rows (people with one unit) count their `people` as they are; a mover's rows are ORed
-    per person first (per child, or in the whole subtree: a mover counts once). Django cannot
-    group over a union of grouped queries, so the outer part is plain SQL around the ORM's,
-    portable to SQLite and PostgreSQL.
-    """
-    span = years_mask(scope.first_year, scope.last_year)
+@functools.cache
+def _people_rows(bits: str, by_child: bool) -> tuple[str, list]:
+    """The SQL (with slots) of a person's rows from `MemberUnitYears` whose `bits` meet the span:
+    folded rows (people with one unit) as they are, a mover's rows ORed per person first."""
     rows = (
-        MemberUnitYears.objects.filter(scope.subtree())
-        .alias(in_span=F(bits).bitand(span))
+        MemberUnitYears.objects.filter(subtree())
+        .alias(in_span=F(bits).bitand(SLOTS["span"]))
         .filter(in_span__gt=0)
-        .annotate(**{CHILD: scope.child()})
+        .annotate(**{CHILD: child()})
         .order_by()
     )
-    columns = [CHILD, "party_member"] if CHILD in keys else ["party_member"]
+    columns = [CHILD, "party_member"] if by_child else ["party_member"]
     folded = rows.filter(member__isnull=True).values(*columns).annotate(bits=F(bits), n=F("people"))
     movers = (
         rows.filter(member__isnull=False)
@@ -152,16 +211,24 @@ def _count_people(scope: Scope, bits: str, masks: list[int], keys: list[str]) ->
         .annotate(bits=BitOr(bits), n=Min("people"))
         .values(*columns, "bits", "n")
     )
-    folded_sql, folded_params = folded.query.sql_with_params()
-    movers_sql, movers_params = movers.query.sql_with_params()
+    folded, movers = CompiledQuery(folded), CompiledQuery(movers)
+    return f"{folded.sql} UNION ALL {movers.sql}", [*folded.params, *movers.params]
+
+
+def _count_people(scope: Scope, bits: str, masks: list[int], keys: list[str]) -> list[tuple]:
+    """Rows of (*keys, people with a bit of each mask), a person once per group.
+
+    Django cannot group over a union of grouped queries, so the outer part is plain SQL around the
+    ORM's, portable to SQLite and PostgreSQL.
+    """
+    people_sql, people_params = _people_rows(bits, CHILD in keys)
     counts = ", ".join(["SUM(CASE WHEN (bits & %s) <> 0 THEN n ELSE 0 END)"] * len(masks))
     group = ", ".join(keys)
-    sql = (
-        f"SELECT {group + ', ' if keys else ''}{counts} FROM ({folded_sql} UNION ALL {movers_sql}) people"
-        + (f" GROUP BY {group}" if keys else "")
+    sql = f"SELECT {group + ', ' if keys else ''}{counts} FROM ({people_sql}) people" + (
+        f" GROUP BY {group}" if keys else ""
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*masks, *folded_params, *movers_params])
+        cursor.execute(sql, [*masks, *fill(people_params, scope.values)])
         return cursor.fetchall()
 
 
@@ -190,25 +257,45 @@ def belonging_in_all(scope: Scope) -> list[int]:
     return [n or 0 for n in rows[0]] if rows else [0] * len(scope.years)
 
 
-def documents(scope: Scope) -> Iterator[dict]:
-    return grouped(scope.records(Document.objects.all(), Document.year_field), "kind", n=Count("pk"))
+def documents(scope: Scope) -> list[dict]:
+    return _documents(scope.values)
 
 
-def meetings(scope: Scope) -> Iterator[dict]:
+@compiled
+def _documents() -> QuerySet:
+    return grouped(records(Document.objects.all(), Document.year_field), "kind", n=Count("pk"))
+
+
+def meetings(scope: Scope) -> list[dict]:
     """Meetings that included the Directive-05 content, and the people present at them."""
-    queryset = scope.records(Meeting.objects.filter(includes_directive=True), Meeting.year_field)
+    return _meetings(scope.values)
+
+
+@compiled
+def _meetings() -> QuerySet:
+    queryset = records(Meeting.objects.filter(includes_directive=True), Meeting.year_field)
     return grouped(queryset, n=Count("pk"), present=Coalesce(Sum("attendance_present"), 0))
 
 
-def inspections(scope: Scope) -> Iterator[dict]:
+def inspections(scope: Scope) -> list[dict]:
     """Inspections and supervisions about the Directive-05 work, by kind and conducting body."""
-    queryset = scope.records(Inspection.objects.filter(about_directive=True), Inspection.year_field)
+    return _inspections(scope.values)
+
+
+@compiled
+def _inspections() -> QuerySet:
+    queryset = records(Inspection.objects.filter(about_directive=True), Inspection.year_field)
     return grouped(queryset, "kind", "conducted_by", n=Count("pk"))
 
 
-def findings(scope: Scope) -> Iterator[dict]:
+def findings(scope: Scope) -> list[dict]:
     """Their findings and how many were remedied, by conducting body (cells or committee bodies)."""
-    queryset = scope.records(
+    return _findings(scope.values)
+
+
+@compiled
+def _findings() -> QuerySet:
+    queryset = records(
         InspectionFinding.objects.filter(
             inspection__deleted_at__isnull=True, inspection__about_directive=True
         ),
@@ -225,10 +312,15 @@ def findings(scope: Scope) -> Iterator[dict]:
     )
 
 
-def awards(scope: Scope) -> Iterator[dict]:
+def awards(scope: Scope) -> list[dict]:
     """Awards by category, issuer, collective or individual, and party status at the decision."""
+    return _awards(scope.values)
+
+
+@compiled
+def _awards() -> QuerySet:
     return grouped(
-        scope.records(Award.objects.all(), Award.year_field).annotate(
+        records(Award.objects.all(), Award.year_field).annotate(
             individual=ExpressionWrapper(Q(recipient_member__isnull=False), output_field=BooleanField())
         ),
         "form__category",
@@ -241,12 +333,22 @@ def awards(scope: Scope) -> Iterator[dict]:
     )
 
 
-def practices(scope: Scope) -> Iterator[dict]:
-    return grouped(scope.records(GoodPractice.objects.all(), GoodPractice.year_field), "kind", n=Count("pk"))
+def practices(scope: Scope) -> list[dict]:
+    return _practices(scope.values)
 
 
-def conferences(scope: Scope) -> Iterator[dict]:
-    return grouped(scope.records(Conference.objects.all(), Conference.year_field), "kind", n=Count("pk"))
+@compiled
+def _practices() -> QuerySet:
+    return grouped(records(GoodPractice.objects.all(), GoodPractice.year_field), "kind", n=Count("pk"))
+
+
+def conferences(scope: Scope) -> list[dict]:
+    return _conferences(scope.values)
+
+
+@compiled
+def _conferences() -> QuerySet:
+    return grouped(records(Conference.objects.all(), Conference.year_field), "kind", n=Count("pk"))
 
 
 def is_party_member(status: str) -> bool:

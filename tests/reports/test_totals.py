@@ -434,6 +434,18 @@ def test_one_year_span_reads_only_that_year(world):
     assert report.total.documents == {DocumentKind.GUIDANCE: 1}
 
 
+def test_reports_in_a_row_each_read_their_own_unit_and_years(world, report):
+    # The queries are compiled once (reports/compiled.py); each report fills in its own values.
+    cell = report_totals(world["units"]["cell_a"], 2024, 2025)
+    one_year = report_totals(world["units"]["committee"], 2025, 2025)
+    again = report_totals(world["units"]["committee"], 2024, 2025)
+    assert [row.code for row in cell.by_child] == ["CBA"]
+    assert registration_numbers(cell.total) == (5, 9, 5, 9, 0, 0, 2, 3, 3, 3, 0, 5)
+    assert list(one_year.by_year) == [2025] and one_year.total.documents == {DocumentKind.GUIDANCE: 1}
+    assert again == report
+    assert registration_numbers(report.total) != registration_numbers(cell.total)
+
+
 def test_query_count_is_the_same_for_a_cell_and_the_whole_tree(world, django_assert_num_queries):
     # units, plan units, plans, registrations, people by child, people in all, belonging by
     # child, belonging in all, documents, meetings, inspections, findings, awards, practices,
