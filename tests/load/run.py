@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -149,7 +150,7 @@ def wrk(server: Server, path: str, session: str, connections: int, seconds: int)
         return float(found.group(1) if found else default)
 
     def milliseconds(percent: str) -> float:
-        value, unit = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s)$", output, re.MULTILINE).groups()
+        value, unit = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s)\s*$", output, re.MULTILINE).groups()
         return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
     count = number(r"(\d+) requests in")
@@ -166,6 +167,21 @@ def wrk(server: Server, path: str, session: str, connections: int, seconds: int)
     }
 
 
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs) -> None:
+        return None
+
+
+def page_status(server: Server, path: str, session: str) -> int:
+    """The status of one request for `path` with the session cookie, redirects not followed."""
+    request = urllib.request.Request(f"{server.url}{path}", headers={"Cookie": f"sessionid={session}"})
+    try:
+        with urllib.request.build_opener(NoRedirect).open(request, timeout=30) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
 def cell_page(prefix: str, server: Server, accounts: Path, env: dict[str, str]) -> dict[str, float]:
     """50 connections without think time on one secretary's cell page for 60 s (wrk, else locust)."""
     if not WRK.exists():
@@ -175,7 +191,12 @@ def cell_page(prefix: str, server: Server, accounts: Path, env: dict[str, str]) 
         return summarize(prefix, data["requests"], "page")
     with accounts.open(newline="") as file:
         _name, cell, _members, session = next(csv.reader(file))
-    result = wrk(server, f"/cells/{cell}/{env['LOAD_YEAR']}/", session, 50, 60)
+    path = f"/cells/{cell}/{env['LOAD_YEAR']}/"
+    # wrk counts a redirect as a success: the session must still open the page itself.
+    before = page_status(server, path, session)
+    result = wrk(server, path, session, 50, 60)
+    if before != 200 or page_status(server, path, session) != 200:
+        raise SystemExit(f"{path} did not answer 200 to the session before and after the run")
     for name, value in result.items():
         figure(f"{prefix}_page_{name}", value)
     return result
