@@ -9,6 +9,7 @@ report only fills in its values: the SQL and the rows are exactly the ORM's.
 
 import functools
 from collections.abc import Callable, Iterable, Mapping
+from typing import Protocol
 
 from django.db import connection
 from django.db.models import Expression, Field, QuerySet
@@ -57,15 +58,21 @@ class CompiledQuery:
         return [dict(zip(names, row, strict=True)) for row in self.compiler.results_iter(results=[fetched])]
 
 
-def compiled(build: Callable[[], QuerySet]) -> Callable[[Mapping[str, object]], list[dict]]:
-    """`build()`'s rows for `values`; the queryset is built and compiled at the first call only."""
+class HasValues(Protocol):
+    values: Mapping[str, object]  # a value for each slot, by name
+
+
+def compiled(build: Callable[[], QuerySet]) -> Callable[[HasValues], list[dict]]:
+    """Turns `build()`, a queryset with slots, into a function of a scope that returns its rows
+    (as `values()` dicts) for the scope's values; the queryset is built and compiled at the
+    first call only."""
 
     @functools.cache
     def query() -> CompiledQuery:
         return CompiledQuery(build())
 
     @functools.wraps(build)
-    def run(values: Mapping[str, object]) -> list[dict]:
-        return query().rows(values)
+    def run(scope: HasValues) -> list[dict]:
+        return query().rows(scope.values)
 
     return run

@@ -124,13 +124,9 @@ def grouped(queryset: QuerySet, *fields: str, **aggregates) -> QuerySet:
     return queryset.values(YEAR, CHILD, *fields).annotate(**aggregates).order_by()
 
 
-def units(scope: Scope) -> list[dict]:
-    """The unit itself and its direct children (dissolved ones too: their history counts)."""
-    return _units(scope.values)
-
-
 @compiled
-def _units() -> QuerySet:
+def units() -> QuerySet:
+    """The unit itself and its direct children (dissolved ones too: their history counts)."""
     return (
         Unit.objects.filter(subtree("path"), depth__lte=SLOTS["child_depth"])
         .order_by("path")
@@ -138,13 +134,9 @@ def _units() -> QuerySet:
     )
 
 
-def plan_units(scope: Scope) -> list[dict]:
-    """Cells and mass organizations per child, kind and dissolution date (None: active)."""
-    return _plan_units(scope.values)
-
-
 @compiled
-def _plan_units() -> QuerySet:
+def plan_units() -> QuerySet:
+    """Cells and mass organizations per child, kind and dissolution date (None: active)."""
     return (
         Unit.objects.filter(subtree("path"), kind__in=PLAN_KINDS)
         .filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=SLOTS["first_day"]))
@@ -155,27 +147,19 @@ def _plan_units() -> QuerySet:
     )
 
 
-def plans(scope: Scope) -> list[dict]:
-    return _plans(scope.values)
-
-
 @compiled
-def _plans() -> QuerySet:
+def plans() -> QuerySet:
     return grouped(records(Plan.objects.all(), "year"), "unit__kind", n=Count("pk"), deeds=Sum("deed_count"))
 
 
-def pledges(scope: Scope) -> list[dict]:
+@compiled
+def pledges() -> QuerySet:
     """Registrations by year-end rating level, with those of party members and of leaders.
 
     Read from the tally kept per unit, year and level (reports/tallies.py), a few rows per unit
     instead of every registration; the level's name, position and rule (which depend on the level
     alone) are read with Min().
     """
-    return _pledges(scope.values)
-
-
-@compiled
-def _pledges() -> QuerySet:
     return grouped(
         records(PledgeTally.objects.all(), "year"),
         "rating_id",
@@ -257,44 +241,28 @@ def belonging_in_all(scope: Scope) -> list[int]:
     return [n or 0 for n in rows[0]] if rows else [0] * len(scope.years)
 
 
-def documents(scope: Scope) -> list[dict]:
-    return _documents(scope.values)
-
-
 @compiled
-def _documents() -> QuerySet:
+def documents() -> QuerySet:
     return grouped(records(Document.objects.all(), Document.year_field), "kind", n=Count("pk"))
 
 
-def meetings(scope: Scope) -> list[dict]:
-    """Meetings that included the Directive-05 content, and the people present at them."""
-    return _meetings(scope.values)
-
-
 @compiled
-def _meetings() -> QuerySet:
+def meetings() -> QuerySet:
+    """Meetings that included the Directive-05 content, and the people present at them."""
     queryset = records(Meeting.objects.filter(includes_directive=True), Meeting.year_field)
     return grouped(queryset, n=Count("pk"), present=Coalesce(Sum("attendance_present"), 0))
 
 
-def inspections(scope: Scope) -> list[dict]:
-    """Inspections and supervisions about the Directive-05 work, by kind and conducting body."""
-    return _inspections(scope.values)
-
-
 @compiled
-def _inspections() -> QuerySet:
+def inspections() -> QuerySet:
+    """Inspections and supervisions about the Directive-05 work, by kind and conducting body."""
     queryset = records(Inspection.objects.filter(about_directive=True), Inspection.year_field)
     return grouped(queryset, "kind", "conducted_by", n=Count("pk"))
 
 
-def findings(scope: Scope) -> list[dict]:
-    """Their findings and how many were remedied, by conducting body (cells or committee bodies)."""
-    return _findings(scope.values)
-
-
 @compiled
-def _findings() -> QuerySet:
+def findings() -> QuerySet:
+    """Their findings and how many were remedied, by conducting body (cells or committee bodies)."""
     queryset = records(
         InspectionFinding.objects.filter(
             inspection__deleted_at__isnull=True, inspection__about_directive=True
@@ -312,13 +280,9 @@ def _findings() -> QuerySet:
     )
 
 
-def awards(scope: Scope) -> list[dict]:
-    """Awards by category, issuer, collective or individual, and party status at the decision."""
-    return _awards(scope.values)
-
-
 @compiled
-def _awards() -> QuerySet:
+def awards() -> QuerySet:
+    """Awards by category, issuer, collective or individual, and party status at the decision."""
     return grouped(
         records(Award.objects.all(), Award.year_field).annotate(
             individual=ExpressionWrapper(Q(recipient_member__isnull=False), output_field=BooleanField())
@@ -333,21 +297,13 @@ def _awards() -> QuerySet:
     )
 
 
-def practices(scope: Scope) -> list[dict]:
-    return _practices(scope.values)
-
-
 @compiled
-def _practices() -> QuerySet:
+def practices() -> QuerySet:
     return grouped(records(GoodPractice.objects.all(), GoodPractice.year_field), "kind", n=Count("pk"))
 
 
-def conferences(scope: Scope) -> list[dict]:
-    return _conferences(scope.values)
-
-
 @compiled
-def _conferences() -> QuerySet:
+def conferences() -> QuerySet:
     return grouped(records(Conference.objects.all(), Conference.year_field), "kind", n=Count("pk"))
 
 
