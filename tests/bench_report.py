@@ -23,6 +23,7 @@ from django.test.utils import CaptureQueriesContext
 
 from party.models import ConductingBody, InspectionKind, Unit, UnitKind
 from pledges.progress import PLAN_KINDS
+from reports.queries import Scope
 from reports.tallies import years_mask
 from reports.totals import (
     COLLECTIVE,
@@ -35,17 +36,17 @@ from reports.totals import (
 )
 
 SUBTREE = """sub AS (
-    SELECT id, kind, substring(path, 1, %(child_len)s) AS child FROM party_unit WHERE path LIKE %(like)s
+    SELECT id, kind, substring(path, 1, %(child_length)s) AS child FROM party_unit WHERE path LIKE %(like)s
 )"""
 
 UNITS = """
 SELECT id, path, code, short_name, kind, dissolved_on FROM party_unit
-WHERE path LIKE %(like)s AND depth <= %(depth)s ORDER BY path"""
+WHERE path LIKE %(like)s AND depth <= %(child_depth)s ORDER BY path"""
 
 # Cells / mass organizations active each year: not dissolved before 1 January.
 PLAN_UNITS = """
-SELECT y.year, substring(u.path, 1, %(child_len)s), u.kind = %(org)s, count(*)
-FROM party_unit u JOIN generate_series(%(first)s, %(last)s) AS y(year)
+SELECT y.year, substring(u.path, 1, %(child_length)s), u.kind = %(org)s, count(*)
+FROM party_unit u JOIN generate_series(%(first_year)s, %(last_year)s) AS y(year)
   ON u.dissolved_on IS NULL OR u.dissolved_on > make_date(y.year, 1, 1)
 WHERE u.path LIKE %(like)s AND u.kind = ANY(%(plan_kinds)s)
 GROUP BY 1, 2, 3"""
@@ -54,7 +55,7 @@ PLANS = f"""
 WITH {SUBTREE}
 SELECT p.year, sub.child, sub.kind, count(*), sum(p.deed_count)
 FROM pledges_plan p JOIN sub ON sub.id = p.unit_id
-WHERE p.year BETWEEN %(first)s AND %(last)s AND sub.kind = ANY(%(plan_kinds)s)
+WHERE p.year BETWEEN %(first_year)s AND %(last_year)s AND sub.kind = ANY(%(plan_kinds)s)
 GROUP BY 1, 2, 3"""
 
 PLEDGES = f"""
@@ -63,7 +64,7 @@ WITH {SUBTREE}, agg AS (
            sum(t.party_registrations) AS party_n, sum(t.party_deeds) AS party_deeds,
            sum(t.leader_registrations) AS leader_n, sum(t.leader_deeds) AS leader_deeds
     FROM reports_pledgetally t JOIN sub ON sub.id = t.unit_id
-    WHERE t.year BETWEEN %(first)s AND %(last)s
+    WHERE t.year BETWEEN %(first_year)s AND %(last_year)s
     GROUP BY 1, 2, 3
 )
 SELECT agg.*, r.name, r.position, s.name, s.effective_from
@@ -164,7 +165,7 @@ PRACTICES = f"""
 WITH {SUBTREE}
 SELECT r.year, sub.child, r.kind, count(*)
 FROM pledges_goodpractice r JOIN sub ON sub.id = r.unit_id
-WHERE r.deleted_at IS NULL AND r.year BETWEEN %(first)s AND %(last)s
+WHERE r.deleted_at IS NULL AND r.year BETWEEN %(first_year)s AND %(last_year)s
 GROUP BY 1, 2, 3"""
 CONFERENCES = _dated("party_conference", "held_on", "r.kind, count(*)", ", 3")
 
@@ -189,18 +190,12 @@ def fetch_all(unit: Unit, first_year: int, last_year: int) -> dict[str, list[tup
     """Every raw query's rows, by name (the part the bench times against the ORM's queries)."""
     if connection.vendor != "postgresql":
         raise RuntimeError("the hand-written report SQL is for PostgreSQL")
-    params = {
+    # The ORM queries' values (reports/queries.py), and what only this SQL needs.
+    params = Scope(unit, first_year, last_year).values | {
         "like": unit.path + "%",  # paths are digits and letters: nothing to escape
-        "child_len": len(unit.path) + Unit.steplen,
-        "depth": unit.depth + 1,
-        "first": first_year,
-        "last": last_year,
-        "first_day": datetime.date(first_year, 1, 1),
-        "last_day": datetime.date(last_year, 12, 31),
         "org": UnitKind.MASS_ORGANIZATION.value,
         "plan_kinds": [kind.value for kind in PLAN_KINDS],
         "cell": ConductingBody.CELL.value,
-        "span": years_mask(first_year, last_year),
     }
     rows = {}
     with connection.cursor() as cursor:
