@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from party.access import get_visible_or_404
 from party.models import Unit
+from party.models.units import in_scope
 from pledges.evaluation import EvaluationTable, StaleEvaluation, evaluate_cell, refreshed_versions
 from pledges.models import PledgeStatus, RatingScale
 from pledges.years import check_year
@@ -26,7 +27,7 @@ def _stale_message(rows) -> str:
 def cell_evaluation(request: HttpRequest, unit_pk: int, year: int) -> HttpResponse:
     check_year(year)
     unit = get_visible_or_404(Unit, request.user, pk=unit_pk)
-    can_edit = Unit.objects.editable_by(request.user).filter(pk=unit.pk).exists()
+    can_edit = in_scope(request.user, unit, editing=True)
     if request.method == "POST" and not can_edit:
         raise PermissionDenied("Anh/chị chỉ được xem bảng đánh giá này.")
     scale = RatingScale.objects.in_force_for_year(year)

@@ -10,7 +10,7 @@ from party.access import get_visible_or_404
 from party.access_log import log_access
 from party.editing import StaleEdit
 from party.models import AccessEvent, Member
-from party.models.units import is_staff_for
+from party.models.units import in_scope, is_staff_for
 from pledges.forms import PledgeForm, pledge_deed_formset
 from pledges.models import Pledge
 from pledges.services import reopen_pledge, save_with_deeds
@@ -27,7 +27,7 @@ def _pledge_and_member(request: HttpRequest, member_pk: int, year: int) -> tuple
     """The registration if it exists and is in scope, else the member (404 outside scope)."""
     pledge = Pledge.objects.select_related("member", "unit").filter(member_id=member_pk, year=year).first()
     if pledge is not None:
-        if not Pledge.objects.visible_to(request.user).filter(pk=pledge.pk).exists():
+        if not in_scope(request.user, pledge.unit):  # registrations are in scope through their unit
             raise Http404
         return pledge, pledge.member
     return None, get_visible_or_404(Member, request.user, pk=member_pk)
@@ -37,11 +37,7 @@ def pledge_edit(request: HttpRequest, member_pk: int, year: int) -> HttpResponse
     check_year(year)
     pledge, member = _pledge_and_member(request, member_pk, year)
     unit = pledge.unit if pledge else member.unit
-    can_edit = (
-        Pledge.objects.editable_by(request.user).filter(pk=pledge.pk).exists()
-        if pledge
-        else Member.objects.editable_by(request.user).filter(pk=member.pk).exists()
-    )
+    can_edit = in_scope(request.user, unit, editing=True)
     locked = pledge is not None and pledge.is_locked
     instance = pledge or Pledge(member=member, unit=unit, year=year)
     previous = Pledge.objects.filter(member=member, year=year - 1).prefetch_related("deeds").first()

@@ -45,6 +45,30 @@ def test_secretary_cannot_open_other_cells_registration(login, secretary_a, peop
     assert not Pledge.objects.exists()
 
 
+def test_an_existing_registration_is_scoped_through_its_unit(
+    login, secretary_a, secretary_b, viewer, people, django_assert_num_queries
+):
+    assert (
+        login(secretary_b).post(edit_url(people["cuong"]), deed_post(THREE_DEEDS, version="0")).status_code
+        == 302
+    )
+    assert login(secretary_a).get(edit_url(people["cuong"])).status_code == 404
+    pledge = Pledge.objects.get()
+    response = login(secretary_a).post(edit_url(people["cuong"]), deed_post(THREE_DEEDS[:1], version="1"))
+    assert response.status_code == 404
+    client = login(viewer)  # reads the committee's registrations, edits none
+    page = client.get(edit_url(people["cuong"])).content.decode()
+    assert "Lê Văn Cường" in page
+    assert client.post(edit_url(people["cuong"]), deed_post(THREE_DEEDS[:1], version="1")).status_code == 403
+    client = login(secretary_b)
+    # session, user, the registration with person and unit, roles, last year's, the deeds:
+    # reading and editing scope are decided from the roles already loaded.
+    with django_assert_num_queries(6):
+        assert client.get(edit_url(people["cuong"])).status_code == 200
+    pledge.refresh_from_db()
+    assert pledge.deeds.count() == 3 and pledge.version == 1
+
+
 def test_second_submit_of_a_new_registration_creates_one_record(login, secretary_a, people):
     client = login(secretary_a)
     data = deed_post(THREE_DEEDS, commitment="", version="0")
