@@ -28,26 +28,29 @@ def words_q(text: str, field: str = "search_name") -> Q:
     return query
 
 
-def scope_filter(queryset: models.QuerySet, user, field: str, editing: bool = False) -> models.QuerySet:
-    """Rows whose unit (reached through `field`, a tree path) lies in the user's scope.
+def scope_paths(user, editing: bool = False) -> list[str] | None:
+    """The tree paths whose subtrees make up the user's scope; None for everything.
 
     Reading scope covers every role; editing scope only secretaries and staff.
     Superusers see everything; anonymous and inactive users nothing.
     """
     if not user.is_authenticated or not user.is_active:
-        return queryset.none()
+        return []
     if user.is_superuser:
-        return queryset
-    return queryset.filter(subtree_q(user_role_paths(user, editing=editing), field=field))
+        return None
+    return user_role_paths(user, editing=editing)
+
+
+def scope_filter(queryset: models.QuerySet, user, field: str, editing: bool = False) -> models.QuerySet:
+    """Rows whose unit (reached through `field`, a tree path) lies in the user's scope."""
+    paths = scope_paths(user, editing=editing)
+    return queryset if paths is None else queryset.filter(subtree_q(paths, field=field))
 
 
 def in_scope(user, unit: "Unit", editing: bool = False) -> bool:
     """`scope_filter` for one unit already loaded, without a query once the user's roles are."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    return any(unit.path.startswith(path) for path in user_role_paths(user, editing=editing))
+    paths = scope_paths(user, editing=editing)
+    return paths is None or any(unit.path.startswith(path) for path in paths)
 
 
 class UnitScopedQuerySet(models.QuerySet):
