@@ -4,7 +4,7 @@ Every query is filtered to the unit's subtree (a range of paths, see `subtree`) 
 span of years, and grouped by calendar year and by "child": the first `len(unit.path) + steplen`
 characters of the record's unit path, that is the path of the direct child the record lies under
 (or the unit's own path for records of the unit itself). The number of queries never depends on the data.
-The unit and the years enter as slots: each query is built and compiled once (reports/compiled.py).
+The unit and the years enter as slots: each query is built and compiled once (party/compiled.py).
 """
 
 import datetime
@@ -28,6 +28,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, ExtractYear, Substr
 
+from party.compiled import CompiledQuery, Slot, compiled, fill
 from party.models import (
     ConductingBody,
     Conference,
@@ -40,14 +41,13 @@ from party.models import (
 )
 from pledges.models import Award, GoodPractice, Plan
 from pledges.progress import PLAN_KINDS
-from reports.compiled import CompiledQuery, Slot, compiled, fill
 from reports.tallies import BitOr, MemberUnitYears, PledgeTally, years_mask
 
 CHILD = "child"
 YEAR = "report_year"
 
 
-# The values of a report that enter its queries, left open as slots (reports/compiled.py).
+# The values of a report that enter its queries, left open as slots (party/compiled.py).
 SLOTS = {
     "path": Slot("path", CharField()),
     "path_end": Slot("path_end", CharField()),

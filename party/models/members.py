@@ -35,7 +35,12 @@ class MemberQuerySet(UnitScopedQuerySet):
 
     def belonging_in_year(self, unit: Unit, year: int) -> "MemberQuerySet":
         """People who were members of this unit at some time during the year (history-true)."""
-        periods = Membership.objects.overlapping_year(year).filter(unit=unit)
+        return self.belonging(unit, datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+
+    def belonging(self, unit, first_day, last_day) -> "MemberQuerySet":
+        """People who were members of the unit on at least one day from `first_day` to `last_day`
+        (values, or slots of a compiled query: party/compiled.py)."""
+        periods = Membership.objects.overlapping(first_day, last_day).filter(unit=unit)
         return self.filter(pk__in=periods.values("member_id"))
 
     def in_name_order(self) -> "MemberQuerySet":
@@ -161,9 +166,12 @@ def period_on(periods: Iterable["Membership"], date: datetime.date) -> "Membersh
 class MembershipQuerySet(models.QuerySet):
     def overlapping_year(self, year: int) -> "MembershipQuerySet":
         """Periods that cover at least one day of the year."""
-        return self.filter(started_on__lte=datetime.date(year, 12, 31)).filter(
-            Q(ended_on__isnull=True) | Q(ended_on__gte=datetime.date(year, 1, 1))
-        )
+        return self.overlapping(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+
+    def overlapping(self, first_day, last_day) -> "MembershipQuerySet":
+        """Periods that cover at least one day from `first_day` to `last_day`."""
+        started = self.filter(started_on__lte=last_day)
+        return started.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=first_day))
 
 
 class Membership(models.Model):

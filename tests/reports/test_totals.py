@@ -435,7 +435,7 @@ def test_one_year_span_reads_only_that_year(world):
 
 
 def test_reports_in_a_row_each_read_their_own_unit_and_years(world, report):
-    # The queries are compiled once (reports/compiled.py); each report fills in its own values.
+    # The queries are compiled once (party/compiled.py); each report fills in its own values.
     cell = report_totals(world["units"]["cell_a"], 2024, 2025)
     one_year = report_totals(world["units"]["committee"], 2025, 2025)
     again = report_totals(world["units"]["committee"], 2024, 2025)
