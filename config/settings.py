@@ -110,7 +110,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # `login()` cannot be used (tests post to the login form).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "party.auth.RoleLoadingBackend",  # Django's ModelBackend, with the user's roles in one query
 ]
 AXES_FAILURE_LIMIT = 5
 # One username from one address: an office sharing one address is not locked by one person's typos.

@@ -4,9 +4,15 @@ from django.db import models
 from django.shortcuts import get_object_or_404
 
 
-def get_visible_or_404[ModelT: models.Model](model: type[ModelT], user, **lookup) -> ModelT:
-    """The object if it exists and the user may see it; otherwise 404, the same in both cases."""
-    return get_object_or_404(model.objects.visible_to(user), **lookup)
+def get_visible_or_404[ModelT: models.Model](
+    model: type[ModelT] | models.QuerySet[ModelT], user, **lookup
+) -> ModelT:
+    """The object if it exists and the user may see it; otherwise 404, the same in both cases.
+
+    `model` may be a queryset of the model (with annotations, say): it is scoped the same way.
+    """
+    queryset = model.objects.all() if isinstance(model, type) else model
+    return get_object_or_404(queryset.visible_to(user), **lookup)
 
 
 def can_import(user) -> bool:

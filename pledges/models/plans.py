@@ -1,7 +1,7 @@
 """Annual plans of cells and mass organizations (kế hoạch thực hiện Chỉ thị 05)."""
 
 from django.db import models
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, F, FilteredRelation, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_save
 from simple_history.models import HistoricalRecords
@@ -55,6 +55,16 @@ class Plan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.unit.short_name}, {self.year})"
+
+
+def with_plan_of(units: models.QuerySet[Unit], year: int) -> models.QuerySet[Unit]:
+    """Units with their plan of the year in the same query, as `plan_pk`, `plan_title` and
+    `plan_deed_count` (None without a plan): the cell page shows it on every view."""
+    plan = FilteredRelation("plans", condition=Q(plans__year=year))
+    return units.annotate(
+        this_plan=plan, plan_pk=F("this_plan__pk"), plan_title=F("this_plan__title"),
+        plan_deed_count=F("this_plan__deed_count"),
+    )  # fmt: skip
 
 
 class PlanDeed(models.Model):

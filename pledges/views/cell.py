@@ -12,6 +12,7 @@ from party.models import PartyStatus, RoleKind, Unit
 from party.models.units import in_scope
 from pledges.forms import PlanForm, plan_deed_formset
 from pledges.models import NotEvaluatedReason, Plan, PledgeStatus
+from pledges.models.plans import with_plan_of
 from pledges.models.pledges import pledge_states_of_people_in
 from pledges.services import save_with_deeds
 from pledges.years import check_year, current_year, year_choices
@@ -66,13 +67,12 @@ def cell_rows(people: list[dict], year: int, can_edit: bool) -> list[dict]:
 def cell_year(request: HttpRequest, unit_pk: int, year: int) -> HttpResponse:
     """Every person of the unit in the year with the state of their registration."""
     check_year(year)
-    unit = get_visible_or_404(Unit, request.user, pk=unit_pk)
+    unit = get_visible_or_404(with_plan_of(Unit.objects.all(), year), request.user, pk=unit_pk)
     people = pledge_states_of_people_in(unit, year)
     registered = sum(1 for person in people if person["pledge__id"] is not None)
     evaluated = sum(1 for person in people if person["pledge__status"] == PledgeStatus.EVALUATED)
     can_edit = in_scope(request.user, unit, editing=True)
-    # One plan at most (unique per unit and year): no ordering join on the unit's path.
-    plan = Plan.objects.filter(unit=unit, year=year).order_by("pk").values("title", "deed_count").first()
+    plan = {"title": unit.plan_title, "deed_count": unit.plan_deed_count} if unit.plan_pk else None
     return render(
         request,
         "pledges/cell_year.html",

@@ -62,9 +62,9 @@ def test_an_existing_registration_is_scoped_through_its_unit(
     assert "Lê Văn Cường" in page
     assert client.post(edit_url(people["cuong"]), deed_post(THREE_DEEDS[:1], version="1")).status_code == 403
     client = login(secretary_b)
-    # session, user, the registration with person and unit, roles, last year's, the deeds:
+    # session, user with roles, the registration with person and unit, last year's, the deeds:
     # reading and editing scope are decided from the roles already loaded.
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         assert client.get(edit_url(people["cuong"])).status_code == 200
     pledge.refresh_from_db()
     assert pledge.deeds.count() == 3 and pledge.version == 1
@@ -223,9 +223,9 @@ def test_viewer_reads_but_cannot_save_a_plan(login, viewer, tree):
     assert client.post(url, deed_post(THREE_DEEDS, title="x", version="0")).status_code == 403
 
 
-# session, user, the user's roles (reading and editing scope, the navigation's import link), the
-# unit, its people in the year with their registrations (one join), the plan.
-QUERIES_CELL_YEAR = 6
+# session, user with their roles (party/auth.py: reading and editing scope, the navigation's import
+# link), the unit with its plan of the year, its people with their registrations (one join).
+QUERIES_CELL_YEAR = 4
 
 
 def test_cell_year_page_uses_a_fixed_number_of_queries(login, secretary_a, tree):

@@ -61,6 +61,20 @@ def test_a_deactivated_account_loses_its_sessions_for_good(staff_client, staff):
     assert not is_logged_in(staff_client)
 
 
+def test_an_inactive_account_with_a_live_session_is_signed_out(staff_client, staff):
+    # A bulk update sends no signal, so the session stays: the login backend, which loads the
+    # user with their roles (party/auth.py), still refuses an inactive account.
+    get_user_model().objects.filter(pk=staff.pk).update(is_active=False)
+    assert Session.objects.filter(session_key=staff_client.session.session_key).exists()
+    assert not is_logged_in(staff_client)
+
+
+def test_an_account_without_roles_is_loaded_by_the_login_backend(client, admin_user, login):
+    assert not UnitRole.objects.filter(user=admin_user).exists()
+    login(admin_user)
+    assert is_logged_in(client)
+
+
 def test_deactivating_through_admin_ends_the_session(client, staff, admin_user, login):
     from django.test import Client
 

@@ -68,7 +68,7 @@ class Command(BaseCommand):
             writer = csv.writer(file)
             for user, cell in zip(created, cells, strict=True):
                 client = Client()
-                client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+                client.force_login(user, backend="party.auth.RoleLoadingBackend")
                 session = client.cookies[settings.SESSION_COOKIE_NAME].value
                 writer.writerow([user.username, cell.pk, cell.member_count, session])
         self.stdout.write(f"{count} secretaries written to {output} (password {PASSWORD!r}).")
