@@ -4,7 +4,7 @@ import datetime
 import re
 
 import pytest
-from django.urls import reverse
+from django.urls import reverse, set_script_prefix
 
 from party.models import Gender, Member, Membership, PartyStatus, Unit, UnitKind, transfer_member
 from tests.conftest import make_member, make_unit
@@ -432,3 +432,28 @@ def test_pages_are_in_vietnamese(login, staff, tree):
     assert response["Content-Language"] == "vi"
     assert '<html lang="vi">' in response.content.decode()
 
+
+def menu_of(response) -> str:
+    assert response.status_code == 200
+    return re.search(r'<nav aria-label="Chính">(.*?)</nav>', response.content.decode(), re.DOTALL)[1]
+
+
+def test_the_menu_links_every_page_and_follows_the_script_prefix(login, admin_user, secretary_a, client):
+    names = ["my_cell", "home", "progress_start", "work_home", "report", "import_upload", "admin:index"]
+    names += ["password_change", "account_security"]
+    menu = menu_of(login(admin_user).get(reverse("home")))
+    assert re.findall(r'href="([^"]+)"', menu) == [reverse(name) for name in names]
+    assert f'action="{reverse("logout")}"' in menu
+    # The addresses are reversed once per process, but for each prefix the app is served under
+    # (the WSGI handler sets it from SCRIPT_NAME; the test client does not).
+    home = reverse("home")
+    set_script_prefix("/lamtheobac/")
+    try:
+        menu = menu_of(client.get(home))
+    finally:
+        set_script_prefix("/")
+    assert re.findall(r'href="([^"]+)"', menu) == [f"/lamtheobac{reverse(name)}" for name in names]
+    assert 'action="/lamtheobac/logout/"' in menu
+    client.post(reverse("logout"))
+    menu = menu_of(login(secretary_a).get(reverse("home")))  # no admin link for a secretary
+    assert re.findall(r'href="([^"]+)"', menu) == [reverse(name) for name in names if name != "admin:index"]

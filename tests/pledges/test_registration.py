@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from party.models import PartyStatus
 from pledges.models import NotEvaluatedReason, Pledge, PledgeStatus
+from pledges.years import year_choices
 from tests.conftest import make_member
 from tests.pledges.helpers import deed_post
 
@@ -166,6 +167,10 @@ def test_cell_year_page_lists_every_member_with_state(login, secretary_a, people
     assert response.context["registered"] == 1 and response.context["total"] == 2
     assert response.context["share"] == 50
     assert client.get(reverse("cell_year", args=[tree["cell_b"].pk, YEAR])).status_code == 404
+    # The year switch: every year of the cycle, plain digits (not "2.026"), this one chosen.
+    options = re.findall(r'<option value="(\d+)"( selected)?>(\d+)</option>', body)
+    assert [int(value) for value, _, _ in options] == year_choices()
+    assert [(value, text) for value, chosen, text in options if chosen] == [(str(YEAR), str(YEAR))]
 
 
 def test_cell_year_rows_show_state_rating_and_the_right_link(login, secretary_a, viewer, people, tree):
