@@ -4,14 +4,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 
 from party.access import get_visible_or_404
 from party.editing import StaleEdit
-from party.models import PartyStatus, RoleKind, Unit
+from party.models import RoleKind, Unit
 from party.models.units import in_scope
 from pledges.forms import PlanForm, plan_deed_formset
-from pledges.models import NotEvaluatedReason, Plan, PledgeStatus
+from pledges.models import Plan, PledgeStatus
 from pledges.models.plans import with_plan_of
 from pledges.models.pledges import pledge_states_of_people_in
 from pledges.services import save_with_deeds
@@ -25,43 +24,6 @@ def my_cell(request: HttpRequest) -> HttpResponse:
     if role is None:
         return redirect("home")
     return redirect("cell_year", unit_pk=role.unit_id, year=current_year())
-
-
-PARTY_STATUS_LABELS = dict(PartyStatus.choices)
-STATE_LABELS = dict(PledgeStatus.choices)
-REASON_LABELS = dict(NotEvaluatedReason.choices)
-
-
-def cell_rows(people: list[dict], year: int, can_edit: bool) -> list[dict]:
-    """The cell page's table, one plain dict a person (see pledge_states_of_people_in): the page is
-    the busiest one, and the template's per-row work on model objects (display methods, url tags,
-    related lookups) was half of its cost; over plain values it only prints."""
-    # One reverse() for the page, not one a row.
-    before, after = reverse("pledge_edit", args=[0, year]).split("/0/", 1)
-    rows = []
-    for person in people:
-        status = person["pledge__status"]
-        row = {
-            "full_name": person["full_name"],
-            "is_leader": person["is_leader"],
-            "party_status": PARTY_STATUS_LABELS.get(person["party_status"], person["party_status"]),
-            "url": f"{before}/{person['pk']}/{after}",
-        }
-        if person["pledge__id"] is None:
-            row |= {"state": "none", "state_label": "Chưa đăng ký", "deed_count": "", "rating": ""}
-            row["action"] = "Đăng ký" if can_edit else "Xem"
-        else:
-            reason = person["pledge__not_evaluated_reason"]
-            row |= {
-                "state": status,
-                "state_label": STATE_LABELS.get(status, status),
-                "deed_count": person["pledge__deed_count"],
-                "rating": person["pledge__rating__name"] or REASON_LABELS.get(reason, reason or ""),
-            }
-            # Pledge.is_locked: evaluated registrations are read-only for secretaries.
-            row["action"] = "Sửa" if can_edit and status == PledgeStatus.REGISTERED else "Xem"
-        rows.append(row)
-    return rows
 
 
 def cell_year(request: HttpRequest, unit_pk: int, year: int) -> HttpResponse:
@@ -80,7 +42,7 @@ def cell_year(request: HttpRequest, unit_pk: int, year: int) -> HttpResponse:
             "unit": unit,
             "year": year,
             "years": year_choices(),
-            "rows": cell_rows(people, year, can_edit),
+            "people": people,
             "plan": plan,
             "total": len(people),
             "registered": registered,
