@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Protocol
 
 from django.db import connection
-from django.db.models import Expression, Field, QuerySet
+from django.db.models import Expression, Field, Model, QuerySet
 
 
 class Slot(Expression):
@@ -37,10 +37,12 @@ def fill(params: Iterable, values: Mapping[str, object]) -> list:
 
 
 class CompiledQuery:
-    """A `values()` queryset's SQL with its slots, and how to turn its rows into the ORM's dicts."""
+    """A queryset's SQL with its slots, and how to turn its rows into what the ORM would return:
+    `rows()` for a `values()` queryset, `objects()` for a queryset of model instances."""
 
     def __init__(self, queryset: QuerySet) -> None:
         query = queryset.query
+        self.model = queryset.model
         self.compiler = query.get_compiler(queryset.db)
         self.sql, self.params = self.compiler.as_sql()
         # The row dicts' keys, as django.db.models.query.ValuesIterable names them.
@@ -56,6 +58,11 @@ class CompiledQuery:
         # The ORM's own converters (dates and booleans on SQLite, for instance).
         names = self.names
         return [dict(zip(names, row, strict=True)) for row in self.compiler.results_iter(results=[fetched])]
+
+    def objects(self, values: Mapping[str, object]) -> list[Model]:
+        """The model instances, annotations as attributes: Django's raw() maps the columns back to
+        fields by name, with the fields' converters."""
+        return list(self.model._default_manager.raw(self.sql, fill(self.params, values)))
 
 
 class HasValues(Protocol):

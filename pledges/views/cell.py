@@ -5,13 +5,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from party.access import get_visible_or_404
+from party.access import get_visible_or_404, visible_unit_or_404
 from party.editing import StaleEdit
 from party.models import RoleKind, Unit
 from party.models.units import in_scope
 from pledges.forms import PlanForm, plan_deed_formset
 from pledges.models import Plan, PledgeStatus
-from pledges.models.plans import with_plan_of
+from pledges.models.plans import unit_with_plan
 from pledges.models.pledges import pledge_states_of_people_in
 from pledges.services import save_with_deeds
 from pledges.years import check_year, current_year, year_choices
@@ -29,7 +29,7 @@ def my_cell(request: HttpRequest) -> HttpResponse:
 def cell_year(request: HttpRequest, unit_pk: int, year: int) -> HttpResponse:
     """Every person of the unit in the year with the state of their registration."""
     check_year(year)
-    unit = get_visible_or_404(with_plan_of(Unit.objects.all(), year), request.user, pk=unit_pk)
+    unit = visible_unit_or_404(request.user, unit_with_plan(unit_pk, year))
     people = pledge_states_of_people_in(unit, year)
     registered = sum(1 for person in people if person["pledge__id"] is not None)
     evaluated = sum(1 for person in people if person["pledge__status"] == PledgeStatus.EVALUATED)

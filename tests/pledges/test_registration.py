@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from party.models import PartyStatus
-from pledges.models import NotEvaluatedReason, Pledge, PledgeStatus
+from pledges.models import NotEvaluatedReason, Plan, Pledge, PledgeStatus
 from pledges.years import year_choices
 from tests.conftest import make_member
 from tests.pledges.helpers import deed_post
@@ -231,6 +231,20 @@ def test_viewer_reads_but_cannot_save_a_plan(login, viewer, tree):
 # session, user with their roles (party/auth.py: reading and editing scope, the navigation's import
 # link), the unit with its plan of the year, its people with their registrations (one join).
 QUERIES_CELL_YEAR = 4
+
+
+def test_cell_year_page_shows_the_plan_of_that_year(login, secretary_a, viewer, tree):
+    url = reverse("cell_year", args=[tree["cell_a"].pk, YEAR])
+    plan_url = reverse("plan_edit", args=[tree["cell_a"].pk, YEAR])
+    Plan.objects.create(unit=tree["cell_a"], year=YEAR - 1, title="Kế hoạch năm trước", deed_count=4)
+    Plan.objects.create(unit=tree["cell_b"], year=YEAR, title="Kế hoạch chi bộ B", deed_count=5)
+    page = login(secretary_a).get(url).content.decode()
+    assert f'<a href="{plan_url}">Chưa có — nhập kế hoạch</a>' in page
+    assert "năm trước" not in page and "chi bộ B" not in page
+    assert "<dd>Chưa có</dd>" in login(viewer).get(url).content.decode()  # a viewer enters none
+    Plan.objects.create(unit=tree["cell_a"], year=YEAR, title="Kế hoạch <năm nay>", deed_count=3)
+    page = login(secretary_a).get(url).content.decode()
+    assert f'<a href="{plan_url}">Kế hoạch &lt;năm nay&gt;</a> (3 việc làm)' in page
 
 
 def test_cell_year_page_uses_a_fixed_number_of_queries(login, secretary_a, tree):
