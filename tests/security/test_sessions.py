@@ -1,14 +1,16 @@
 """Accounts and sessions: lifetimes, sessions ended when access changes, logout by POST, passwords."""
 
+import datetime
 import time
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
+from django.urls import reverse
 
 from party.models import RoleKind, UnitRole
 from party.sessions import LOGIN_AT, SEEN_AT
-from tests.conftest import log_in
+from tests.conftest import log_in, make_user
 from tests.party.test_admin import form_data
 
 
@@ -73,6 +75,21 @@ def test_an_account_without_roles_is_loaded_by_the_login_backend(client, admin_u
     assert not UnitRole.objects.filter(user=admin_user).exists()
     login(admin_user)
     assert is_logged_in(client)
+
+
+def test_every_role_of_a_user_comes_with_the_user(client, login, tree):
+    # Secretary of cell A and viewer of cell B, nothing in the mass organization.
+    user = make_user("hai_vai", RoleKind.SECRETARY, tree["cell_a"])
+    UnitRole.objects.create(user=user, unit=tree["cell_b"], role=RoleKind.VIEWER)
+    login(user)
+    year = datetime.date.today().year
+    pages = {name: client.get(reverse("cell_year", args=[tree[name].pk, year])) for name in tree}
+    assert {name: page.status_code for name, page in pages.items()} == {
+        "committee": 404, "cell_a": 200, "cell_b": 200, "youth": 404
+    }  # fmt: skip
+    workbook_link = "Tải bảng đăng ký (Excel)"  # for the units the user enters data for
+    assert workbook_link in pages["cell_a"].content.decode()
+    assert workbook_link not in pages["cell_b"].content.decode()
 
 
 def test_deactivating_through_admin_ends_the_session(client, staff, admin_user, login):
