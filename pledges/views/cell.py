@@ -34,7 +34,6 @@ def cell_year(request: HttpRequest, unit_pk: int, year: int) -> HttpResponse:
     registered = sum(1 for person in people if person["pledge__id"] is not None)
     evaluated = sum(1 for person in people if person["pledge__status"] == PledgeStatus.EVALUATED)
     can_edit = in_scope(request.user, unit, editing=True)
-    plan = {"title": unit.plan_title, "deed_count": unit.plan_deed_count} if unit.plan_pk else None
     return render(
         request,
         "pledges/cell_year.html",
@@ -43,7 +42,6 @@ def cell_year(request: HttpRequest, unit_pk: int, year: int) -> HttpResponse:
             "year": year,
             "years": year_choices(),
             "people": people,
-            "plan": plan,
             "total": len(people),
             "registered": registered,
             "evaluated": evaluated,
