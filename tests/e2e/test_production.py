@@ -19,7 +19,7 @@ pytestmark = [ON_POSTGRESQL, pytest.mark.production_server, pytest.mark.django_d
 
 @pytest.fixture
 def production_server():
-    env = environment(DATABASE_URL=migrated_database_url(), WEB_WORKERS="2", WEB_THREADS="2")
+    env = environment(DATABASE_URL=migrated_database_url(), WEB_WORKERS="2")  # sync workers, as by default
     env["CSRF_TRUSTED_ORIGINS"] = f"http://127.0.0.1:{env['PORT']}"
     with serving(env) as served:
         assert served["answer"] == (200, {"status": "ok", "database": "ok"})

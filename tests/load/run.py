@@ -39,15 +39,16 @@ LOCUSTFILE = Path(__file__).with_name("locustfile.py")
 RESTART = os.environ.get("LOAD_PG_RESTART", "pg_ctlcluster 15 main restart")
 
 
-def cpu_seconds(server: "Server") -> float:
-    """CPU time used so far by the server's processes and the PostgreSQL backends of its database.
+def cpu_ticks(server: "Server") -> dict[int, tuple[int, bool]]:
+    """CPU ticks used so far by each of the server's processes and of its database's backends,
+    with whether the process is the server's.
 
-    Per request, it tells what a quiet machine could serve when this one is shared (a backend or a
-    worker that ended during the run is not counted: a small underestimate).
+    Per request, it tells what a quiet machine could serve when this one is shared. The gunicorn
+    master's count includes the workers it has reaped (a restart under --max-requests); a backend
+    that ended during the run is not counted (a small underestimate, never a negative one).
     """
     database = os.environ["DATABASE_URL"].rstrip("/").rsplit("/", 1)[-1]
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
+    ticks = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -56,11 +57,21 @@ def cpu_seconds(server: "Server") -> float:
             command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
         except OSError:
             continue
-        # fields[2] is the process group; [11] and [12] are user and system time in ticks.
-        backend = command.startswith("postgres:") and f" {database} " in command
-        if int(fields[2]) == server.process.pid or backend:
-            total += int(fields[11]) + int(fields[12])
-    return total / ticks
+        # fields[2] is the process group; [11] and [12] are user and system time, [13] and [14]
+        # those of reaped children.
+        served = int(fields[2]) == server.process.pid
+        if served or (command.startswith("postgres:") and f" {database} " in command):
+            ticks[int(entry.name)] = (sum(int(field) for field in fields[11:15]), served)
+    return ticks
+
+
+def cpu_seconds_since(server: "Server", before: dict[int, tuple[int, bool]]) -> float:
+    after = cpu_ticks(server)
+    used = sum(ticks - before.get(pid, (0, False))[0] for pid, (ticks, _) in after.items())
+    # A worker reaped meanwhile is in the master's count with its whole life: take off its part
+    # from before the run.
+    used -= sum(ticks for pid, (ticks, served) in before.items() if served and pid not in after)
+    return max(0, used) / os.sysconf("SC_CLK_TCK")
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -115,14 +126,14 @@ def locust(server: Server, user_class: str, users: int, rate: float, seconds: in
     results = Path(tempfile.mktemp(prefix="lamtheobac-locust-", suffix=".json"))
     command = [BIN / "locust", "-f", LOCUSTFILE, "--headless", "--host", server.url, "--only-summary"]
     command += ["-u", str(users), "-r", str(rate), "-t", f"{seconds}s", "--stop-timeout", "30", user_class]
-    cpu_before = cpu_seconds(server)
+    cpu_before = cpu_ticks(server)
     log = Path(tempfile.gettempdir()) / f"lamtheobac-locust-{user_class}.log"  # locust's own report
     with log.open("w") as output:
         environment = os.environ | env | {"LOAD_RESULTS": str(results)}
         subprocess.run(command, env=environment, check=False, stdout=output, stderr=subprocess.STDOUT)
     data = json.loads(results.read_text())
     results.unlink()
-    data["cpu_ms_per_request"] = 1000 * (cpu_seconds(server) - cpu_before) / max(1, len(data["requests"]))
+    data["cpu_ms_per_request"] = 1000 * cpu_seconds_since(server, cpu_before) / max(1, len(data["requests"]))
     return data
 
 
@@ -138,10 +149,10 @@ def wrk(server: Server, path: str, session: str, connections: int, seconds: int)
     """
     command = [WRK, "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--latency", "--timeout", "10s"]
     command += ["-H", f"Cookie: sessionid={session}", f"{server.url}{path}"]
-    cpu_before = cpu_seconds(server)
+    cpu_before = cpu_ticks(server)
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     (Path(tempfile.gettempdir()) / "lamtheobac-wrk.log").write_text(output)  # wrk's own report
-    cpu = cpu_seconds(server) - cpu_before
+    cpu = cpu_seconds_since(server, cpu_before)
 
     def number(pattern: str, default: str | None = None) -> float:
         found = re.search(pattern, output)
