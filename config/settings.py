@@ -122,6 +122,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # A session ends after 30 minutes without a request and 8 hours after login (party/sessions.py).
+SESSION_ENGINE = "party.sessions"  # Django's database sessions, read by a compiled query
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_MAX_AGE_FROM_LOGIN = 8 * 3600
 # Two-factor sign-in (django-otp, see party/two_factor.py and docs/operations.md): required for

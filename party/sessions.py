@@ -2,22 +2,47 @@
 
 Django alone keeps a deactivated user's sessions in the table (they work again on reactivation)
 and keeps a session whose roles changed; here they are deleted when the account is deactivated
-or its roles change.
+or its roles change. `SessionStore` is the session engine (SESSION_ENGINE = "party.sessions").
 """
 
+import functools
 import time
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.contrib.sessions.backends import db
 from django.contrib.sessions.models import Session
+from django.db.models import CharField, DateTimeField
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+
+from party.compiled import CompiledQuery, Slot
 
 LOGIN_AT = "login_at"
 SEEN_AT = "seen_at"
 # The session (and its cookie) is renewed at most this often: a write per minute, not per request.
 RENEW_EVERY = 60
+
+
+class SessionStore(db.SessionStore):
+    """Django's database sessions, the live row read by a query compiled once per process
+    (party/compiled.py), as the user's is (party/auth.py): every signed-in request reads it."""
+
+    def load(self) -> dict:
+        rows = _live_session_query().rows({"key": self.session_key, "now": timezone.now()})
+        if not rows:
+            self._session_key = None  # expired or unknown: a new key if anything is stored
+            return {}
+        return self.decode(rows[0]["session_data"])
+
+
+@functools.cache
+def _live_session_query() -> CompiledQuery:
+    sessions = Session.objects.filter(
+        session_key=Slot("key", CharField()), expire_date__gt=Slot("now", DateTimeField())
+    )
+    return CompiledQuery(sessions.values("session_data"))
 
 
 def start(sender, request: HttpRequest, user, **kwargs) -> None:

@@ -48,6 +48,22 @@ def test_activity_keeps_the_session_and_renews_the_cookie(staff_client, settings
     assert staff_client.session[SEEN_AT] >= int(time.time()) - 5
 
 
+def test_a_session_row_past_its_expiry_is_not_read(staff_client, settings):
+    # The session engine reads the row with a compiled query (party/sessions.py): the expiry
+    # must be part of it, whatever the session's own timestamps say.
+    key = staff_client.session.session_key
+    past = datetime.datetime.now(datetime.UTC) - datetime.timedelta(seconds=1)
+    Session.objects.filter(session_key=key).update(expire_date=past)
+    response = staff_client.get("/")
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
+    # An unknown key is no better, and the visitor can sign in again afterwards.
+    staff_client.cookies[settings.SESSION_COOKIE_NAME] = "x" * 32
+    assert staff_client.get("/").status_code == 302
+    Session.objects.filter(session_key=key).update(expire_date=past + datetime.timedelta(hours=1))
+    staff_client.cookies[settings.SESSION_COOKIE_NAME] = key
+    assert is_logged_in(staff_client)
+
+
 def test_eight_hours_after_login_the_session_ends_even_if_active(staff_client):
     now = int(time.time())
     set_session(staff_client, **{LOGIN_AT: now - 8 * 3600 - 60, SEEN_AT: now})
