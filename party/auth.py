@@ -1,12 +1,10 @@
 """The login backend: Django's ModelBackend, loading the user's roles with the user."""
 
-import functools
-
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.db.models import F, IntegerField
+from django.db.models import F, IntegerField, QuerySet
 
-from party.compiled import CompiledQuery, Slot
+from party.compiled import Slot, compile_once
 
 
 class RoleLoadingBackend(ModelBackend):
@@ -23,9 +21,9 @@ class RoleLoadingBackend(ModelBackend):
         return user
 
 
-@functools.cache
-def _user_with_roles_query() -> CompiledQuery:
+@compile_once
+def _user_with_roles_query() -> QuerySet:
     users = get_user_model().objects.filter(pk=Slot("pk", IntegerField()))
     # A left join: a user without roles still comes, once, with role None.
     users = users.annotate(role=F("unit_roles__role"), role_path=F("unit_roles__unit__path"))
-    return CompiledQuery(users.order_by())
+    return users.order_by()

@@ -69,14 +69,17 @@ class HasValues(Protocol):
     values: Mapping[str, object]  # a value for each slot, by name
 
 
+def compile_once(build: Callable[[], QuerySet]) -> Callable[[], CompiledQuery]:
+    """Turns `build()`, a queryset with slots, into a function that returns it compiled: built
+    and compiled at the first call only, in each process."""
+    return functools.wraps(build)(functools.cache(lambda: CompiledQuery(build())))
+
+
 def compiled(build: Callable[[], QuerySet]) -> Callable[[HasValues], list[dict]]:
     """Turns `build()`, a queryset with slots, into a function of a scope that returns its rows
     (as `values()` dicts) for the scope's values; the queryset is built and compiled at the
     first call only."""
-
-    @functools.cache
-    def query() -> CompiledQuery:
-        return CompiledQuery(build())
+    query = compile_once(build)
 
     @functools.wraps(build)
     def run(scope: HasValues) -> list[dict]:

@@ -5,7 +5,6 @@ and keeps a session whose roles changed; here they are deleted when the account 
 or its roles change. `SessionStore` is the session engine (SESSION_ENGINE = "party.sessions").
 """
 
-import functools
 import time
 from collections.abc import Callable, Iterable
 
@@ -13,11 +12,11 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.sessions.backends import db
 from django.contrib.sessions.models import Session
-from django.db.models import CharField, DateTimeField
+from django.db.models import CharField, DateTimeField, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from party.compiled import CompiledQuery, Slot
+from party.compiled import Slot, compile_once
 
 LOGIN_AT = "login_at"
 SEEN_AT = "seen_at"
@@ -37,12 +36,12 @@ class SessionStore(db.SessionStore):
         return self.decode(rows[0]["session_data"])
 
 
-@functools.cache
-def _live_session_query() -> CompiledQuery:
+@compile_once
+def _live_session_query() -> QuerySet:
     sessions = Session.objects.filter(
         session_key=Slot("key", CharField()), expire_date__gt=Slot("now", DateTimeField())
     )
-    return CompiledQuery(sessions.values("session_data"))
+    return sessions.values("session_data")
 
 
 def start(sender, request: HttpRequest, user, **kwargs) -> None:

@@ -1,14 +1,12 @@
 """Annual plans of cells and mass organizations (kế hoạch thực hiện Chỉ thị 05)."""
 
-import functools
-
 from django.db import models
 from django.db.models import Count, F, FilteredRelation, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_save
 from simple_history.models import HistoricalRecords
 
-from party.compiled import CompiledQuery, Slot
+from party.compiled import Slot, compile_once
 from party.models import Unit
 from party.models.units import UnitScopedQuerySet
 
@@ -68,15 +66,13 @@ def unit_with_plan(pk: int, year: int) -> Unit | None:
     return units[0] if units else None
 
 
-@functools.cache
-def _unit_with_plan_query() -> CompiledQuery:
+@compile_once
+def _unit_with_plan_query() -> models.QuerySet:
     plan = FilteredRelation("plans", condition=Q(plans__year=Slot("year", models.IntegerField())))
     units = Unit.objects.filter(pk=Slot("pk", models.IntegerField())).order_by()
-    return CompiledQuery(
-        units.annotate(
-            this_plan=plan, plan_pk=F("this_plan__pk"), plan_title=F("this_plan__title"),
-            plan_deed_count=F("this_plan__deed_count"),
-        )
+    return units.annotate(
+        this_plan=plan, plan_pk=F("this_plan__pk"), plan_title=F("this_plan__title"),
+        plan_deed_count=F("this_plan__deed_count"),
     )  # fmt: skip
 
 

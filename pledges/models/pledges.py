@@ -1,13 +1,12 @@
 """Personal registrations (bản đăng ký làm theo Bác) and their year-end evaluation."""
 
 import datetime
-import functools
 
 from django.db import models
 from django.db.models import FilteredRelation, Q
 from simple_history.models import HistoricalRecords
 
-from party.compiled import CompiledQuery, Slot
+from party.compiled import Slot, compile_once
 from party.models import Member, Unit
 from pledges.models.plans import DeedCountQuerySet, count_deeds_of
 from pledges.models.ratings import RatingLevel
@@ -55,8 +54,8 @@ def pledge_states_of_people_in(unit: Unit, year: int) -> list[dict]:
     return _pledge_states_query().rows(values)
 
 
-@functools.cache
-def _pledge_states_query() -> CompiledQuery:
+@compile_once
+def _pledge_states_query() -> models.QuerySet:
     """The query of `pledge_states_of_people_in`, built once per process: it runs on every view
     of the cell page, the busiest page, where building it took about a third of the page's time."""
     year = Slot("year", models.IntegerField())
@@ -66,7 +65,7 @@ def _pledge_states_query() -> CompiledQuery:
         Slot("first_day", models.DateField()),
         Slot("last_day", models.DateField()),
     )
-    return CompiledQuery(
+    return (
         people.in_name_order()
         .annotate(pledge=this_year)
         .values(
