@@ -126,6 +126,7 @@ def bench_import_and_unit_page(admin) -> None:
     if not result.ok or result.plans[-1].count("create") != MEMBERS:
         sys.exit(f"preview failed: {[str(e) for e in result.errors[:5]]}")
     figure(f"import_preview_{MEMBERS}_members_s", seconds)
+    bench_sheet_checks(data)
     result, seconds = timed(lambda: commit_workbook(**arguments))
     if not result.ok:
         sys.exit(f"commit failed: {[str(e) for e in result.errors[:5]]}")
@@ -143,6 +144,39 @@ def bench_import_and_unit_page(admin) -> None:
         queries, seconds = page(client, url, {"per_page": per_page})
         figure(f"unit_page_{size}_members_per_page_{per_page}_queries", queries)
         figure(f"unit_page_{size}_members_per_page_{per_page}_s", seconds)
+
+
+def bench_sheet_checks(data: bytes) -> None:
+    """The pre-check's share of a preview, and what refusing a 10 KB file with one row numbered
+    two billion costs (openpyxl alone would walk every empty row up to it)."""
+    import zipfile
+
+    from django.core.exceptions import ValidationError
+
+    from party.imports.members import MemberSheet
+    from party.imports.safety import check_sheets
+    from tests.party.xlsx_helpers import member, replace_entries, workbook_bytes
+
+    _, seconds = timed(lambda: check_sheets(data, [MemberSheet.title]))
+    figure(f"import_sheet_check_{MEMBERS}_members_s", seconds)
+    small = workbook_bytes(None, [member("Nguyễn Văn Mới", "BENCH-CB01")])
+    part = "xl/worksheets/sheet1.xml"
+    xml = (
+        zipfile.ZipFile(io.BytesIO(small))
+        .read(part)
+        .replace(b"</sheetData>", b'<row r="2000000000"/></sheetData>')
+    )
+    gap = replace_entries(small, {part: xml})
+
+    def refuse() -> None:
+        try:
+            check_sheets(gap, [MemberSheet.title])
+        except ValidationError:
+            return
+        sys.exit("the row-gap workbook was not refused")
+
+    _, seconds = timed(refuse)
+    figure("import_row_gap_refusal_s", seconds, digits=4)
 
 
 def scale_marker_ok() -> bool:

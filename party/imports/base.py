@@ -8,6 +8,8 @@ one transaction. Later features add their sheets by subclassing `Sheet`.
 """
 
 import datetime
+import logging
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -15,10 +17,16 @@ from typing import Any, ClassVar
 from django import forms
 from openpyxl.utils import get_column_letter
 
-from party.models import Unit
+from party.imports.safety import MAX_ROW_NUMBER
+from party.models import Member, Unit
 from party.text import search_key
 
 DATE_FORMATS = ["%d/%m/%Y"]
+logger = logging.getLogger(__name__)
+UNREADABLE_ROW = (
+    "Không đọc được nội dung từ dòng này (ô có giá trị sai kiểu hoặc tệp bị hỏng); không dữ liệu nào "
+    "được ghi. Hãy mở tệp bằng Excel, kiểm tra các ô của dòng, lưu lại rồi tải lên."
+)
 
 
 # One request previews a workbook: 20,000 rows take about 8 s here (see make bench).
@@ -99,8 +107,8 @@ class SourceRow:
 
 
 def norm(text: str | None) -> str:
-    """Text as the import reads a cell: single spaces, no line breaks (compare stored text so)."""
-    return " ".join((text or "").split())
+    """Text as the import reads a cell: NFC, single spaces, no line breaks (compare stored text so)."""
+    return " ".join(unicodedata.normalize("NFC", text or "").split())
 
 
 def cell_text(value: Any) -> str:
@@ -207,7 +215,22 @@ class Sheet:
         self.errors.append(RowError(self.title, row, label, message))
 
     def read_rows(self, worksheet) -> list[SourceRow]:
-        """Rows of the sheet keyed by column name; headers matched forgiving case and diacritics."""
+        """Rows of the sheet keyed by column name; headers matched forgiving case and diacritics.
+
+        safety.check_sheets has refused what openpyxl cannot read; anything it still raises
+        ends as an error naming the sheet and the row, never as an error page.
+        """
+        self.last_row_read = 0
+        try:
+            return self.read_known_columns(worksheet)
+        except Exception:  # openpyxl raises many kinds of errors on malformed content
+            logger.warning(
+                "Import sheet %r unreadable after row %s", self.title, self.last_row_read, exc_info=True
+            )
+            self.errors.append(RowError(self.title, self.last_row_read + 1, None, UNREADABLE_ROW))
+            return []
+
+    def read_known_columns(self, worksheet) -> list[SourceRow]:
         worksheet.reset_dimensions()  # read-only mode trusts the declared size: don't
         # Columns past the known ones are never read: a stray cell in column XFD would otherwise
         # make every row 16,384 cells wide.
@@ -223,20 +246,31 @@ class Sheet:
             self.errors.append(RowError(self.title, 1, None, f"Thiếu cột bắt buộc “{column.header}”."))
         if missing:
             return []
+        self.last_row_read = 1
         result = []
-        rows = worksheet.iter_rows(min_row=2, max_col=max(positions.values()) + 1, values_only=True)
+        # Rows past the limit were refused before; stop there whatever the file says.
+        rows = worksheet.iter_rows(
+            min_row=2, max_row=MAX_ROW_NUMBER, max_col=max(positions.values()) + 1, values_only=True
+        )
         for number, values in enumerate(rows, start=2):
-            cells = {name: values[i] if i < len(values) else None for name, i in positions.items()}
-            texts = {name: cell_text(v) for name, v in cells.items()}
-            if any(texts.values()):
-                if len(result) == MAX_ROWS:
-                    message = f"Trang có hơn {MAX_ROWS:,} dòng dữ liệu; hãy chia thành nhiều tệp.".replace(
-                        ",", "."
-                    )
-                    self.errors.append(RowError(self.title, number, None, message))
-                    return []
-                result.append(SourceRow(number, texts, cells))
+            if not self.add_row(result, number, values, positions):
+                return []
+            self.last_row_read = number
         return result
+
+    def add_row(self, result: list[SourceRow], number: int, values: tuple, positions: dict[str, int]) -> bool:
+        """Add a row with any content to `result`; False (with an error) past the row limit."""
+        cells = {name: values[i] if i < len(values) else None for name, i in positions.items()}
+        texts = {name: cell_text(v) for name, v in cells.items()}
+        if any(texts.values()):
+            if len(result) == MAX_ROWS:
+                message = f"Trang có hơn {MAX_ROWS:,} dòng dữ liệu; hãy chia thành nhiều tệp.".replace(
+                    ",", "."
+                )
+                self.errors.append(RowError(self.title, number, None, message))
+                return False
+            result.append(SourceRow(number, texts, cells))
+        return True
 
     def clean_rows(self, rows: list[SourceRow]) -> list[tuple[SourceRow, dict]]:
         """Each row through the sheet's form; errors name the row and the column."""
@@ -254,6 +288,16 @@ class Sheet:
     def units_in_scope(self, codes: set[str]) -> dict[str, Unit]:
         """The rows' units the user may edit, by code."""
         return {u.code: u for u in Unit.objects.editable_by(self.context.user).filter(code__in=codes)}
+
+    def people_by_card(self, cards: set[str]) -> dict[str, Member]:
+        """The people with these party card numbers whom the user may read (`known_to`).
+
+        Every sheet looks people up by card here. A card outside the user's reading scope is
+        not found, so its row gets the very message of a card that exists nowhere: no message
+        names, dates or places a person the user may not read (docs/privacy.md).
+        """
+        found = Member.objects.known_to(self.context.user).filter(party_card_number__in=cards)
+        return {m.party_card_number: m for m in found.select_related("unit").prefetch_related("memberships")}
 
     def check_unit_code(self, row: SourceRow, code: str, units: dict[str, Unit]) -> bool:
         """The row's unit is in scope, or the “Đơn vị” sheet of the same workbook creates it."""

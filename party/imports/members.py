@@ -156,10 +156,7 @@ class MemberSheet(Sheet):
         cleaned = self.clean_rows(rows)
         units = self.units_in_scope({data["unit_code"] for _, data in cleaned})
         cards = {data["party_card_number"] for _, data in cleaned if data["party_card_number"]}
-        by_card = {
-            m.party_card_number: m
-            for m in Member.objects.select_related("unit").filter(party_card_number__in=cards)
-        }
+        by_card = self.people_by_card(cards)
         visible_ids = set(
             Member.objects.editable_by(self.context.user)
             .filter(pk__in=[m.pk for m in by_card.values()])

@@ -11,7 +11,7 @@ from party.access import can_import_sheet
 from party.imports.base import ImportContext, RowError, Sheet, SheetPlan
 from party.imports.inspections import InspectionSheet
 from party.imports.members import MemberSheet
-from party.imports.safety import check_workbook_bytes, open_workbook
+from party.imports.safety import check_sheets, check_workbook_bytes, open_workbook
 from party.imports.units import UnitSheet
 from party.imports.work import ConferenceSheet, DocumentSheet, MeetingSheet
 from party.models import ImportBatch
@@ -27,9 +27,12 @@ SHEETS: list[type[Sheet]] = [
     ConferenceSheet,
 ]
 logger = logging.getLogger(__name__)
+# Also what a card number or unit code taken outside the user's scope meets: the preview cannot
+# tell it from a free one (docs/privacy.md), so the message names no row and nobody.
 DATABASE_REFUSED = (
-    "Cơ sở dữ liệu từ chối ghi một dòng của tệp (có thể ai đó vừa nhập cùng dữ liệu); không dữ liệu "
-    "nào của tệp được ghi. Hãy xác nhận lại; nếu vẫn lỗi, hãy báo quản trị hệ thống."
+    "Cơ sở dữ liệu từ chối ghi một dòng của tệp (có thể ai đó vừa nhập cùng dữ liệu, hoặc một số thẻ "
+    "đảng viên trong tệp đã được dùng ở đơn vị ngoài phạm vi quản lý); không dữ liệu nào của tệp được "
+    "ghi. Hãy xác nhận lại; nếu vẫn lỗi, hãy báo cán bộ đảng ủy hoặc quản trị hệ thống."
 )
 # The preview lists this many errors; the rest are counted.
 MAX_SHOWN_ERRORS = 1000
@@ -55,6 +58,7 @@ class ImportResult:
 
 def _plan(data: bytes, file_name: str, user) -> tuple[ImportResult, list[tuple[Sheet, SheetPlan]]]:
     check_workbook_bytes(data, file_name)
+    check_sheets(data, [sheet_class.title for sheet_class in SHEETS])
     workbook = open_workbook(data)
     result, planned = ImportResult(), []
     try:

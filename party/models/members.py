@@ -8,7 +8,7 @@ from django.db import models, transaction
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from party.models.units import Unit, UnitScopedQuerySet, words_q
+from party.models.units import Unit, UnitScopedQuerySet, scope_paths, subtree_q, words_q
 from party.text import clean_name, name_sort_key, search_key
 
 
@@ -25,6 +25,19 @@ class PartyStatus(models.TextChoices):
 
 class MemberQuerySet(UnitScopedQuerySet):
     """People are in scope through their current unit."""
+
+    def known_to(self, user) -> "MemberQuerySet":
+        """People the user may read now or could read then: their unit is in the user's scope, or
+        one of their periods was (a cell's past members stay on its past years' pages).
+
+        Looking people up by an identifier the user types (a card number in an import) goes
+        through this, so a person outside it is "not found", never named (docs/privacy.md).
+        """
+        paths = scope_paths(user)
+        if paths is None:
+            return self
+        periods = Membership.objects.filter(subtree_q(paths, field="unit__path"))
+        return self.filter(subtree_q(paths, field="unit__path") | Q(pk__in=periods.values("member_id")))
 
     def search(self, text: str) -> "MemberQuerySet":
         """Every word must start a word of the name, ignoring case and diacritics.

@@ -263,8 +263,9 @@ class AwardSheet(RecordSheet):
                     self.error(
                         row.number,
                         "full_name",
-                        f"Ngày {values['decision_date']:%d/%m/%Y} {person.full_name} sinh hoạt ở "
-                        f"{unit.short_name} ({unit.code}), ngoài phạm vi quản lý.",
+                        f"Ngày {values['decision_date']:%d/%m/%Y} {person.full_name} không sinh hoạt ở "
+                        "đơn vị nào trong phạm vi quản lý; khen thưởng cá nhân được ghi ở đơn vị người "
+                        "được khen sinh hoạt vào ngày quyết định.",
                     )
                     continue
                 code, recipient = unit.code, ("m", person.pk)
@@ -325,9 +326,7 @@ class AwardSheet(RecordSheet):
             )
         current = (same or candidates or [None])[0]
         if current is not None and current.pk not in self.editable_ids:
-            raise RowProblem(
-                None, f"Khen thưởng này đã có ở đơn vị {current.unit.code}, ngoài phạm vi quản lý."
-            )
+            raise RowProblem(None, "Khen thưởng này đã có ở một đơn vị ngoài phạm vi quản lý.")
         return current
 
     def stored_values(self, record: Award) -> dict[str, Any]:

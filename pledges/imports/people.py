@@ -37,12 +37,7 @@ class PeopleFinder:
         self.units_by_id = {u.pk: u for u in units.values()}
         cards = {data["party_card_number"] for _, data in cleaned if data["party_card_number"]}
         births = {data["birth_date"] for _, data in cleaned}
-        self.by_card = {
-            m.party_card_number: m
-            for m in Member.objects.filter(party_card_number__in=cards)
-            .select_related("unit")
-            .prefetch_related("memberships")
-        }
+        self.by_card = sheet.people_by_card(cards)
         self.by_identity: dict[tuple, list] = {}
         candidates = (
             Member.objects.filter(Q(unit__in=units.values()) | Q(memberships__unit__in=units.values()))
@@ -116,8 +111,7 @@ class PeopleFinder:
                 self.sheet.error(
                     row.number,
                     "party_card_number",
-                    f"Số thẻ “{card}” là của một người ở đơn vị ngoài phạm vi quản lý, "
-                    f"chưa từng sinh hoạt ở đơn vị “{code}”.",
+                    f"Số thẻ “{card}” là của một người chưa từng sinh hoạt ở đơn vị “{code}”.",
                 )
                 return None
             return person

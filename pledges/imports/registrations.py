@@ -223,8 +223,7 @@ class PledgeSheet(GroupedSheet):
             self.error(
                 first,
                 "unit_code",
-                f"Bản đăng ký năm {year} của {person.full_name} đã có ở đơn vị {current.unit.code}, "
-                "ngoài phạm vi quản lý.",
+                f"Bản đăng ký năm {year} của {person.full_name} đã có ở một đơn vị ngoài phạm vi quản lý.",
             )
             return None
         if not ratings.evaluate(values, sources, year, current):

@@ -685,11 +685,12 @@ def test_secretary_cannot_load_another_cell(login, secretary_a, members):
 
 
 def test_secretary_cannot_file_a_stranger_under_her_cell(login, secretary_a, members):
-    """A card of a person outside her scope who never belonged to her cell is refused."""
+    """A card of a person outside her scope who never belonged to her cell is not found."""
     rows = [pledge_row(2025, "CBA", "Lê Văn Cường", "Giúp đỡ hộ nghèo", party_card_number="2001")]
     errors, _ = assert_refused(login(secretary_a), workbook(pledges=rows))
-    assert errors[0][:3] == (PLEDGES_SHEET, 2, "E “Số thẻ đảng viên”")
-    assert "ngoài phạm vi quản lý" in errors[0][3]
+    assert errors == [
+        (PLEDGES_SHEET, 2, "E “Số thẻ đảng viên”", "Không tìm thấy người có số thẻ đảng viên “2001”.")
+    ]
 
 
 def test_a_transferred_person_keeps_the_registration_of_the_old_cell(login, secretary_a, members):

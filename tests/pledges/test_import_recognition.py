@@ -345,7 +345,7 @@ def test_changed_practice_updates_its_replication(login, staff, people):
             [individual("Hoàng Văn Xa", "CBA", "9001")],
             2,
             "D “Số thẻ đảng viên”",
-            "ngoài phạm vi quản lý",
+            "Không tìm thấy người có số thẻ đảng viên “9001”.",
             id="person-outside-scope",
         ),
         pytest.param(
@@ -426,7 +426,8 @@ def test_award_files_under_the_unit_the_person_was_in_on_the_decision_date(login
             AWARDS,
             2,
             "B “Họ và tên cá nhân được khen”",
-            "Ngày 01/12/2024 Lê Văn Cường sinh hoạt ở Chi bộ A (CBA), ngoài phạm vi quản lý.",
+            "Ngày 01/12/2024 Lê Văn Cường không sinh hoạt ở đơn vị nào trong phạm vi quản lý; khen "
+            "thưởng cá nhân được ghi ở đơn vị người được khen sinh hoạt vào ngày quyết định.",
         )
     ]
     staff_a = make_user("canbo_a", RoleKind.STAFF, tree["cell_a"])
