@@ -4,7 +4,6 @@ import secrets
 from collections.abc import Iterable
 
 from django import forms
-from django.contrib.sessions.backends.base import SessionBase
 from django.db import IntegrityError, models, transaction
 
 # Text, not type=date: the browser's date picker shows the OS locale's order (often mm/dd).
@@ -37,11 +36,12 @@ def save_versioned(*, form: VersionedForm, formsets: Iterable[forms.BaseInlineFo
     """Save a form (and its inline formsets) unless someone saved the record since it was opened.
 
     An edit carries the version it started from; a stale one raises StaleEdit. A new record has
-    no version to compare: where the model has a uniqueness constraint (a plan per unit and year),
-    a second submit of the same new form meets it and is refused the same way; work records have
-    none, so their pages catch a repeated new form by its one-time token (`created_by_token()`).
+    no version to compare: a second submit of the same new form meets a uniqueness constraint (a
+    plan per unit and year; a work record's one-time `submit_token`) and is refused the same way.
+    Files the refused save had already stored are removed, so nothing stays on disk without a row.
     """
     expected = form.cleaned_data["version"]
+    creating = not form.instance.pk
     try:
         with transaction.atomic():
             instance = form.instance
@@ -60,31 +60,19 @@ def save_versioned(*, form: VersionedForm, formsets: Iterable[forms.BaseInlineFo
                 formset.save()
             return instance
     except IntegrityError:
+        if creating:
+            discard_stored_files(form.instance)
         raise StaleEdit from None
 
 
-# A new record's form carries a one-time token; after the record is created the session maps the
-# token to it, so the same form sent again (reload, back button) shows that record instead of
-# creating a twin. Two sends at the very same moment would both pass: the page's script already
-# disables the button after the first click.
-SUBMIT_TOKENS_KEY = "created_by_submit_token"
-KEPT_TOKENS = 50
+def discard_stored_files(instance: models.Model) -> None:
+    """Delete the files a save stored for a new row that was then refused (their names are new)."""
+    for field in instance._meta.concrete_fields:
+        if isinstance(field, models.FileField) and getattr(instance, field.attname):
+            getattr(instance, field.attname).delete(save=False)
 
 
+# A new record's form carries a one-time token, stored with the record it creates (a unique
+# column): the same form sent again, by a reload or at the very same instant, shows that record.
 def new_submit_token() -> str:
     return secrets.token_urlsafe(16)
-
-
-def created_by_token(session: SessionBase, token: str, model: type[models.Model]) -> int | None:
-    """The pk of the record this form's token already created, if any."""
-    entry = session.get(SUBMIT_TOKENS_KEY, {}).get(token) if token else None
-    if entry and entry[0] == model._meta.label:
-        return entry[1]
-    return None
-
-
-def remember_created(session: SessionBase, token: str, record: models.Model) -> None:
-    if not token:
-        return
-    tokens = {**session.get(SUBMIT_TOKENS_KEY, {}), token: [record._meta.label, record.pk]}
-    session[SUBMIT_TOKENS_KEY] = dict(list(tokens.items())[-KEPT_TOKENS:])

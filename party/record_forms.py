@@ -54,7 +54,7 @@ class RecordForm(VersionedForm):
 
     unit_kinds: list[str] | None = None  # units a record of this kind may belong to
     people_fields: tuple[str, ...] = ()
-    # One-time token of a new record's form: the view refuses to create twice from one form.
+    # One-time token of a new record's form, saved with the record: one form creates one record.
     submit_token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
 
     def __init__(self, *args, user, scope_unit: Unit | None = None, **kwargs):
@@ -84,6 +84,11 @@ class RecordForm(VersionedForm):
         self.people_narrowed = False
         for name in self.people_fields:
             self._limit_people(name)
+
+    def save(self, commit: bool = True):
+        if not self.instance.pk:
+            self.instance.submit_token = self.cleaned_data.get("submit_token") or None
+        return super().save(commit)
 
     def _limit_people(self, name: str) -> None:
         members = Member.objects.editable_by(self.user).select_related("unit").in_name_order()

@@ -18,12 +18,17 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 
 from party.access import get_visible_or_404
-from party.editing import STALE_MESSAGE, StaleEdit, created_by_token, remember_created, save_versioned
+from party.editing import STALE_MESSAGE, StaleEdit, save_versioned
 from party.forms import valid_values
 from party.models import Unit
 from party.models.records import FIRST_YEAR
 from party.models.units import is_staff_for
 from party.record_forms import UnitChoiceField
+
+USED_FORM_MESSAGE = (
+    "Biểu mẫu này đã được dùng để lưu một bản ghi, nên không lưu thêm lần nữa. "
+    "Nếu cần nhập bản ghi mới, hãy mở lại trang thêm mới."
+)
 
 # Every kind of record, in menu order; each app adds its own in AppConfig.ready().
 RECORD_TYPES: list["RecordType"] = []
@@ -180,20 +185,24 @@ def record_edit(request: HttpRequest, record_type: RecordType, pk: int | None = 
             raise PermissionDenied("Anh/chị không được sửa bản ghi này.")
     scope_unit = _scope_unit(request)
     form_kwargs = {"instance": instance, "user": request.user, "scope_unit": scope_unit}
-    token = request.POST.get("submit_token", "") if pk is None else ""
-    if request.method == "POST" and (done := created_by_token(request.session, token, record_type.model)):
-        messages.info(request, "Bản ghi này đã được lưu ở lần gửi trước; không tạo thêm bản thứ hai.")
-        return redirect(record_type.url("detail", done))
     if request.method == "POST":
         form = record_type.form_class(request.POST, request.FILES, **form_kwargs)
         formsets = _bound_formsets(record_type, request, instance, creating=pk is None)
-        if form.is_valid() and all(f.is_valid() for f in formsets):
+        valid = form.is_valid() and all(f.is_valid() for f in formsets)
+        # A new form sent again shows the record its first send created. Looked up after the
+        # checks, which may already see that record (an award's duplicate warning).
+        token = request.POST.get("submit_token", "") if pk is None else ""
+        if done := _created_by_token(request, record_type, token):
+            return _already_saved(request, record_type, done)
+        if valid:
             try:
                 record = save_versioned(form=form, formsets=formsets)
             except StaleEdit:
-                form.add_error(None, STALE_MESSAGE)
+                # Sent at the same instant: the other send saved first, its record holds the token.
+                if done := _created_by_token(request, record_type, token):
+                    return _already_saved(request, record_type, done)
+                form.add_error(None, _refusal(record_type, token))
             else:
-                remember_created(request.session, token, record)
                 messages.success(request, f"Đã lưu: {record}.")
                 return redirect(record_type.url("detail", record.pk))
     else:
@@ -211,6 +220,27 @@ def record_edit(request: HttpRequest, record_type: RecordType, pk: int | None = 
             "scope_unit": scope_unit,
         },
     )
+
+
+def _created_by_token(request: HttpRequest, record_type: RecordType, token: str) -> int | None:
+    """The record this new form's one-time token created, if the user can see it."""
+    if not token:
+        return None
+    records = record_type.model.objects.visible_to(request.user).filter(submit_token=token)
+    return records.values_list("pk", flat=True).first()
+
+
+def _already_saved(request: HttpRequest, record_type: RecordType, pk: int) -> HttpResponse:
+    messages.info(request, "Bản ghi này đã được lưu ở lần gửi trước; không tạo thêm bản thứ hai.")
+    return redirect(record_type.url("detail", pk))
+
+
+def _refusal(record_type: RecordType, token: str) -> str:
+    """Why a save was refused; a token whose record the user cannot see (deleted since, or out of
+    scope) is only said to be used, never named."""
+    if token and record_type.model.all_objects.filter(submit_token=token).exists():
+        return USED_FORM_MESSAGE
+    return STALE_MESSAGE
 
 
 def record_delete(request: HttpRequest, record_type: RecordType, pk: int) -> HttpResponse:

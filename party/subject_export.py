@@ -38,7 +38,16 @@ MEMBER_LABELS = {
     "sort_key": "Khóa sắp xếp (tự tạo từ họ tên)",
 }
 # Bookkeeping columns left out of the history's list of changes.
-NOT_CHANGES = {"id", "created_at", "updated_at", "version", "search_text", "search_name", "sort_key"}
+NOT_CHANGES = {
+    "id",
+    "created_at",
+    "updated_at",
+    "version",
+    "search_text",
+    "search_name",
+    "sort_key",
+    "submit_token",
+}
 HISTORY_TYPES = {"+": "Tạo mới", "~": "Sửa", "-": "Xóa"}
 
 Column = tuple[str, int]  # header, width in characters

@@ -61,6 +61,7 @@ class Inspection(UnitRecord):
         ordering = ["-started_on", "-pk"]
         indexes = [models.Index(fields=["started_on"], name="inspection_started_on")]
         constraints = [
+            *UnitRecord.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
                 name="inspection_dates_in_order",

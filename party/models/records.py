@@ -11,6 +11,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from party.models.units import UnitScopedQuerySet, words_q
@@ -82,6 +83,12 @@ class UnitRecord(models.Model):
         related_name="+",
         verbose_name="người xóa",
     )
+    # The one-time token of the entry form that created the record (NULL for imports and the
+    # admin). Unique per kind, so the same form sent twice, even at the same instant from two
+    # workers, creates one record; the second send is shown the first's (party/record_views.py).
+    submit_token = models.CharField(  # noqa: DJ001
+        "mã biểu mẫu", max_length=40, null=True, blank=True, editable=False
+    )
 
     # The field whose calendar year files the record under a year (a date field, or "year").
     year_field: str = "year"
@@ -96,6 +103,14 @@ class UnitRecord(models.Model):
     class Meta:
         abstract = True
         base_manager_name = "all_objects"
+        # A kind with constraints of its own lists these first: [*UnitRecord.Meta.constraints, ...].
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submit_token"],
+                condition=Q(submit_token__isnull=False),
+                name="%(app_label)s_%(class)s_submit_token",
+            )
+        ]
 
     def save(self, *args, **kwargs) -> None:
         self.fill_derived_fields()

@@ -96,6 +96,7 @@ class Meeting(UnitRecord):
         ordering = ["-held_on", "-pk"]
         indexes = [models.Index(fields=["held_on"], name="meeting_held_on")]
         constraints = [
+            *UnitRecord.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(attendance_present__lte=models.F("attendance_expected")),
                 name="meeting_present_within_expected",

@@ -127,6 +127,7 @@ class Award(UnitRecord):
         ordering = ["-decision_date", "-pk"]
         indexes = [models.Index(fields=["decision_date"], name="award_decision_date")]
         constraints = [
+            *UnitRecord.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(recipient_unit__isnull=False, recipient_member__isnull=True)
                 | Q(recipient_unit__isnull=True, recipient_member__isnull=False),
