@@ -51,6 +51,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "party.sessions.limits",  # idle and absolute session lifetimes, before the login check
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "party.initial_passwords.InitialPasswordMiddleware",  # a new password first, after an initial one
     "party.two_factor.TwoFactorMiddleware",  # the second factor before any page, admin included
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -133,6 +134,13 @@ OTP_TOTP_ISSUER = "Học tập và làm theo Bác"
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # admin resets devices; it never shows their secrets
+
+# Initial passwords (party/initial_passwords.py): a password set in admin must be replaced at the
+# first login, and no longer signs in after this many days unused.
+INITIAL_PASSWORD_MAX_AGE_DAYS = env.int("INITIAL_PASSWORD_MAX_AGE_DAYS", default=7)
+if INITIAL_PASSWORD_MAX_AGE_DAYS < 1:
+    raise ImproperlyConfigured("INITIAL_PASSWORD_MAX_AGE_DAYS must be at least 1.")
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -6,11 +6,13 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from party import initial_passwords
 from party.access_log import log_access
 from party.models import (
     AccessEvent,
@@ -22,6 +24,7 @@ from party.models import (
     check_transfer_date,
     transfer_member,
 )
+from party.sessions import end_sessions_of
 from party.text import search_key
 
 
@@ -188,6 +191,23 @@ class UnitRoleInline(admin.TabularInline):
     verbose_name_plural = "Vai trò trong đơn vị"
 
 
+class InitialPasswordForm(AdminPasswordChangeForm):
+    """The admin's "Đặt lại mật khẩu" form: the password it sets is an initial one."""
+
+    def save(self, commit=True):
+        user = super().save(commit=commit)
+        if user.has_usable_password():
+            initial_passwords.record(user)
+        else:
+            initial_passwords.forget(user)
+        return user
+
+
+# The admin site's own login refuses an expired initial password too, and its "Đổi mật khẩu"
+# page, like ours, makes the password the owner's own.
+admin.site.login_form = initial_passwords.AdminLoginForm
+admin.site.password_change_form = initial_passwords.AdminNewPasswordForm
+
 User = get_user_model()
 admin.site.unregister(User)
 
@@ -195,10 +215,20 @@ admin.site.unregister(User)
 @admin.register(User)
 class AccountAdmin(UserAdmin):
     inlines = [UnitRoleInline]
+    change_password_form = InitialPasswordForm
     list_display = ["username", "first_name", "last_name", "is_active", "is_staff", "is_superuser", "roles"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("unit_roles__unit")
+
+    def save_model(self, request, obj, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if not change and obj.has_usable_password():
+            initial_passwords.record(obj)  # the password typed on the add form is an initial one
+        if change and obj.is_active and "is_active" in form.changed_data:
+            # Reactivated: a session left by a deactivation that sent no signal (a bulk update())
+            # must not come back with the account (party/sessions.py).
+            end_sessions_of([obj.pk])
 
     @admin.display(description="Vai trò")
     def roles(self, user) -> str:

@@ -17,11 +17,12 @@ class PartyConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in, user_login_failed
         from django.db.models.signals import post_delete, post_save
 
-        from party import access_log, sessions
+        from party import access_log, initial_passwords, sessions
         from party.models import UnitRole
 
         user_logged_in.connect(sessions.start, dispatch_uid="party.sessions.start")
         user_logged_in.connect(access_log.on_login, dispatch_uid="party.access_log.login")
+        user_logged_in.connect(initial_passwords.on_login, dispatch_uid="party.initial_passwords.login")
         user_login_failed.connect(access_log.on_login_failed, dispatch_uid="party.access_log.failed")
         user_locked_out.connect(access_log.on_locked_out, dispatch_uid="party.access_log.lockout")
         post_save.connect(

@@ -2,14 +2,18 @@
 
 Django alone keeps a deactivated user's sessions in the table (they work again on reactivation)
 and keeps a session whose roles changed; here they are deleted when the account is deactivated
-or its roles change. `SessionStore` is the session engine (SESSION_ENGINE = "party.sessions").
+or its roles change. A deactivation that sends no signal (a bulk `update()`) is caught where
+every request passes: a session whose account the login backend refuses is ended on its next
+request (`limits`); sessions with no request in between are ended by `end_inactive_sessions`
+(nightly, or by hand after such an update; docs/operations.md). `SessionStore` is the session
+engine (SESSION_ENGINE = "party.sessions").
 """
 
 import time
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
-from django.contrib.auth import logout
+from django.contrib.auth import SESSION_KEY, get_user_model, logout
 from django.contrib.sessions.backends import db
 from django.contrib.sessions.models import Session
 from django.db.models import CharField, DateTimeField, QuerySet
@@ -64,6 +68,12 @@ def end_sessions_of(user_ids: Iterable[int]) -> int:
     return len(doomed)
 
 
+def end_sessions_of_inactive_users() -> int:
+    """End the live sessions of every inactive account; returns how many."""
+    inactive = list(get_user_model().objects.filter(is_active=False).values_list("pk", flat=True))
+    return end_sessions_of(inactive) if inactive else 0
+
+
 def account_saved(sender, instance, **kwargs) -> None:
     if not instance.is_active:
         end_sessions_of([instance.pk])
@@ -75,7 +85,8 @@ def role_changed(sender, instance, **kwargs) -> None:
 
 
 def limits(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable[[HttpRequest], HttpResponse]:
-    """Log out a session idle for SESSION_COOKIE_AGE or older than SESSION_MAX_AGE_FROM_LOGIN."""
+    """Log out a session idle for SESSION_COOKIE_AGE or older than SESSION_MAX_AGE_FROM_LOGIN, and
+    end a session whose account may no longer sign in."""
 
     def middleware(request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
@@ -90,6 +101,11 @@ def limits(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable[[Htt
                 logout(request)  # LoginRequiredMiddleware then sends the visitor to the login page
             elif now - seen_at >= RENEW_EVERY:
                 session[SEEN_AT] = now  # saving renews the cookie and the row for another idle period
+        elif SESSION_KEY in request.session:
+            # Signed in, but the login backend refuses the account now (deactivated, perhaps by a
+            # bulk update() that ended no session, or deleted): end the session, or it would
+            # sign in again on reactivation.
+            request.session.flush()
         return get_response(request)
 
     return middleware

@@ -1,7 +1,9 @@
 """Two-factor sign-in: TOTP (django-otp) after the password, with single-use recovery codes.
 
-Who must: superusers, admin-site staff and committee staff (a STAFF role), unless
-OTP_REQUIRED_FOR_STAFF is off. Anyone else (secretaries, viewers) may enrol and is then asked too.
+Who must: superusers, admin-site staff, committee staff (a STAFF role) and anyone whose role is on
+a unit above a single cell (a viewer or secretary of a committee or a mass organization), unless
+OTP_REQUIRED_FOR_STAFF is off. Anyone else (a cell's secretary or viewer) may enrol and is then
+asked too. Only the code of the current 30-second step is accepted (TOLERANCE).
 
 Where the sign-in stands is kept in the session (STATE), decided once at login, so the pages of a
 signed-in user cost no extra query (django-otp's own middleware loads the device on every
@@ -24,7 +26,8 @@ from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import LogoutView
 from django.db import transaction
-from django.db.models.signals import post_delete
+from django.db.models import Q
+from django.db.models.signals import post_delete, pre_save
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
@@ -34,6 +37,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
+from party import initial_passwords
 from party.sessions import end_sessions_of
 
 STATE = "two_factor"
@@ -45,20 +49,27 @@ NEW_CODES = "two_factor_new_codes"  # recovery codes shown (and downloadable) un
 RECOVERY_CODES = 10
 APP_DEVICE_NAME = "Ứng dụng xác thực"
 RECOVERY_DEVICE_NAME = "Mã khôi phục"
+# Time steps accepted either side of the current one. django-otp's default is 1 (a code lives
+# 90 seconds); ours is 0: a code seen over someone's shoulder dies with its 30-second step. Every
+# device gets it when saved (_device_saving); migration 0009 gave it to the devices already there.
+TOLERANCE = 0
 
 # Set while our own code replaces a user's devices: that is no reset, the session stays.
 _replacing: contextvars.ContextVar[bool] = contextvars.ContextVar("two_factor_replacing", default=False)
 
 
 def is_required(user) -> bool:
-    """Superusers, admin-site staff and committee staff must use a second factor."""
+    """Superusers, admin-site staff, committee staff, and anyone whose role reaches beyond a
+    single cell (a role covers its unit's subtree) must use a second factor."""
     from party.models.roles import RoleKind
+    from party.models.units import UnitKind
 
     if not getattr(settings, "OTP_REQUIRED_FOR_STAFF", True):
         return False
     if user.is_superuser or user.is_staff:
         return True
-    return user.unit_roles.filter(role=RoleKind.STAFF).exists()
+    above_a_cell = Q(role=RoleKind.STAFF) | ~Q(unit__kind__in=UnitKind.cells())
+    return user.unit_roles.filter(above_a_cell).exists()
 
 
 def app_devices(user):
@@ -151,7 +162,7 @@ def pending_key(request: HttpRequest) -> str:
 
 def draft_device(request: HttpRequest) -> TOTPDevice:
     """An unsaved device with the pending secret, for its otpauth:// address and base32 text."""
-    return TOTPDevice(user=request.user, key=pending_key(request), name=APP_DEVICE_NAME)
+    return TOTPDevice(user=request.user, key=pending_key(request), name=APP_DEVICE_NAME, tolerance=TOLERANCE)
 
 
 def secret_text(device: TOTPDevice) -> str:
@@ -259,6 +270,13 @@ class TwoFactorMiddleware:
         step = state(request)
         if step == DONE:
             return None
+        if (
+            step == ENROL
+            and request.session.get(initial_passwords.PENDING)
+            and view_class is not None
+            and issubclass(view_class, initial_passwords.PasswordChangeView)
+        ):
+            return None  # a new password before enrolling (InitialPasswordMiddleware)
         target = reverse("two_factor_verify" if step == VERIFY else "two_factor_enrol")
         return HttpResponseRedirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
 
@@ -270,6 +288,10 @@ def _logged_in(sender, request, user, **kwargs) -> None:
     request.session.pop(NEW_CODES, None)
 
 
+def _device_saving(sender, instance, **kwargs) -> None:
+    instance.tolerance = TOLERANCE
+
+
 def _device_deleted(sender, instance, **kwargs) -> None:
     """A device deleted in admin (a reset): the owner signs in again and enrols anew."""
     if not _replacing.get():
@@ -277,5 +299,6 @@ def _device_deleted(sender, instance, **kwargs) -> None:
 
 
 user_logged_in.connect(_logged_in, dispatch_uid="two_factor_logged_in")
+pre_save.connect(_device_saving, sender=TOTPDevice, dispatch_uid="two_factor_totp_saving")
 post_delete.connect(_device_deleted, sender=TOTPDevice, dispatch_uid="two_factor_totp_deleted")
 post_delete.connect(_device_deleted, sender=StaticDevice, dispatch_uid="two_factor_static_deleted")

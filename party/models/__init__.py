@@ -1,4 +1,5 @@
 from party.models.access import AccessEvent
+from party.models.accounts import InitialPassword
 from party.models.documents import Document, DocumentKind
 from party.models.imports import ImportBatch
 from party.models.inspections import ConductingBody, Inspection, InspectionFinding, InspectionKind
@@ -16,6 +17,7 @@ __all__ = [
     "DocumentKind",
     "Gender",
     "ImportBatch",
+    "InitialPassword",
     "Inspection",
     "InspectionFinding",
     "InspectionKind",

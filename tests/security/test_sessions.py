@@ -1,11 +1,14 @@
 """Accounts and sessions: lifetimes, sessions ended when access changes, logout by POST, passwords."""
 
 import datetime
+import io
 import time
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
+from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 
 from party.models import RoleKind, UnitRole
@@ -175,3 +178,38 @@ def test_unknown_user_and_wrong_password_get_the_same_answer(client, staff):
 
     assert error_of(staff.username) == error_of("khong-co-ai")
     assert "mật khẩu chính xác" in error_of("khong-co-ai")
+
+
+def deactivate_in_bulk(user, active: bool = False) -> None:
+    """A deactivation (or reactivation) that sends no signal, as from the shell or a script."""
+    get_user_model().objects.filter(pk=user.pk).update(is_active=active)
+
+
+def test_a_session_refused_after_a_bulk_deactivation_does_not_return_on_reactivation(staff_client, staff):
+    deactivate_in_bulk(staff)
+    assert not is_logged_in(staff_client)
+    deactivate_in_bulk(staff, active=True)
+    assert not is_logged_in(staff_client)
+    assert not Session.objects.filter(session_key=staff_client.session.session_key).exists()
+
+
+def test_the_nightly_cleanup_ends_sessions_of_accounts_deactivated_in_bulk(staff_client, staff, secretary_a):
+    other = Client()
+    assert log_in(other, secretary_a.username)
+    deactivate_in_bulk(staff)  # and no request from that session before the reactivation
+    call_command("nightly_cleanup", stdout=io.StringIO())
+    deactivate_in_bulk(staff, active=True)
+    assert not is_logged_in(staff_client)
+    assert is_logged_in(other)  # an active account keeps its session
+
+
+def test_reactivating_in_admin_ends_a_session_left_by_a_bulk_deactivation(staff_client, staff, admin_user):
+    deactivate_in_bulk(staff)  # no request from that session before the reactivation
+    admin = Client()
+    assert log_in(admin, admin_user.username)
+    url = f"/admin/auth/user/{staff.pk}/change/"
+    data = form_data(admin.get(url), "user_form")
+    data["is_active"] = ["on"]  # tick "Còn hoạt động"
+    assert admin.post(url, data).status_code == 302
+    assert get_user_model().objects.get(pk=staff.pk).is_active
+    assert not is_logged_in(staff_client)

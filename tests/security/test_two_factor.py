@@ -1,6 +1,7 @@
 """Two-factor sign-in through the real pages: password form, code page, enrolment, recovery codes."""
 
 import base64
+import importlib
 import re
 
 import pytest
@@ -9,7 +10,8 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.conftest import PASSWORD, current_code, give_device, log_in
+from party.models import RoleKind
+from tests.conftest import PASSWORD, current_code, give_device, log_in, make_user
 
 VERIFY = reverse("two_factor_verify")
 ENROL = reverse("two_factor_enrol")
@@ -176,9 +178,11 @@ def test_secretaries_may_enrol_and_are_then_asked(client, secretary_a):
 
 
 def pass_code(client, user) -> bool:
-    # The enrolment spent this time step's code: the app's next code (one step ahead is accepted).
+    # The enrolment spent this time step's code and only the current step is accepted: a person
+    # waits for the app's next code; the test forgets the spent step instead.
     device = TOTPDevice.objects.get(user=user)
-    response = client.post(VERIFY, {"code": f"{totp(device.bin_key, drift=1):06d}"})
+    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)
+    response = client.post(VERIFY, {"code": current_code(device)})
     return response.status_code == 302 and client.get(reverse("home")).status_code == 200
 
 
@@ -239,3 +243,51 @@ def test_a_session_made_superuser_is_asked_to_enrol(client, secretary_a):
     secretary_a.is_superuser = True  # another administrator promotes the account
     secretary_a.save()
     assert redirect_of(client, reverse("home")).startswith(ENROL)
+
+
+def test_only_the_current_time_steps_code_is_accepted(client, staff, settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0  # throttling has its own test
+    device = give_device(staff)  # saved with django-otp's default tolerance of one step
+    password_step(client, staff)
+    for step in (-1, 1):  # the code of 30 seconds ago, and the next one
+        response = client.post(VERIFY, {"code": f"{totp(device.bin_key, drift=step):06d}"})
+        assert "Mã không đúng, đã hết hạn hoặc đã được dùng" in response.content.decode()
+        assert redirect_of(client, reverse("home")).startswith(VERIFY)
+    assert client.post(VERIFY, {"code": current_code(device)}).status_code == 302
+    assert client.get(reverse("home")).status_code == 200
+
+
+def test_devices_enrolled_before_the_change_accept_only_the_current_step(client, staff, settings):
+    from django.apps import apps
+
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    device = give_device(staff)
+    TOTPDevice.objects.filter(pk=device.pk).update(tolerance=1)  # as django-otp enrolled them
+    migration = importlib.import_module("party.migrations.0009_initial_password_totp_tolerance")
+    migration.current_step_only(apps, None)
+    password_step(client, staff)
+    response = client.post(VERIFY, {"code": f"{totp(device.bin_key, drift=-1):06d}"})
+    assert "Mã không đúng" in response.content.decode()
+    assert client.post(VERIFY, {"code": current_code(device)}).status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("role", "unit"),
+    [
+        (RoleKind.VIEWER, "committee"),
+        (RoleKind.SECRETARY, "committee"),
+        (RoleKind.VIEWER, "youth"),  # a mass organization is not a cell either
+    ],
+)
+def test_viewers_and_secretaries_above_a_single_cell_must_enrol(client, tree, role, unit):
+    user = make_user("pham_vi_rong", role, tree[unit])
+    password_step(client, user)
+    assert redirect_of(client, reverse("home")).startswith(ENROL)
+    assert "phải dùng xác thực hai bước" in client.get(ENROL).content.decode()
+
+
+@pytest.mark.parametrize("role", [RoleKind.VIEWER, RoleKind.SECRETARY])
+def test_a_single_cells_viewer_or_secretary_needs_no_second_factor(client, tree, role):
+    user = make_user("mot_chi_bo", role, tree["cell_a"])
+    password_step(client, user)
+    assert client.get(reverse("home")).status_code == 200

@@ -1,6 +1,7 @@
 """Everything that must not be kept forever, in one command for one daily timer
-(docs/operations.md, docs/privacy.md): expired sessions, old access-log entries and login
-records, report exports past their week, finished background-task results, old import files."""
+(docs/operations.md, docs/privacy.md): expired sessions and those of inactive accounts, old
+access-log entries and login records, report exports past their week, finished background-task
+results, old import files."""
 
 from django.conf import settings
 from django.core.management import call_command
@@ -15,6 +16,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         days = settings.ACCESS_LOG_RETENTION_DAYS
         call_command("clearsessions", stdout=self.stdout, stderr=self.stderr)
+        call_command("end_inactive_sessions", stdout=self.stdout, stderr=self.stderr)
         call_command("purge_access_log", stdout=self.stdout, stderr=self.stderr)
         call_command("axes_reset_logs", age=days, stdout=self.stdout, stderr=self.stderr)
         call_command("purge_report_exports", stdout=self.stdout, stderr=self.stderr)
