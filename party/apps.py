@@ -17,7 +17,7 @@ class PartyConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in, user_login_failed
         from django.db.models.signals import post_delete, post_save
 
-        from party import access_log, initial_passwords, sessions
+        from party import access_log, initial_passwords, sessions, signals  # noqa: F401 (signals: @receiver)
         from party.models import UnitRole
 
         user_logged_in.connect(sessions.start, dispatch_uid="party.sessions.start")
