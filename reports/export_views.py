@@ -27,6 +27,7 @@ from reports.tasks import start_report_export
 FIRST_YEAR = 2016  # Directive 05-CT/TW was issued in 2016
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 REFRESH_SECONDS = 3
+MAX_ECHOED_LENGTH = 20
 
 
 class ExportForm(forms.Form):
@@ -52,7 +53,13 @@ class ExportForm(forms.Form):
 
 
 def _back_to_report(request: HttpRequest) -> HttpResponse:
-    params = {key: request.POST[key] for key in ("unit", "year_from", "year_to") if request.POST.get(key)}
+    """The report page with what was typed, so the person sees it beside the message; a value
+    longer than any real one stays out (it would make an address no redirect may carry)."""
+    params = {
+        key: value
+        for key in ("unit", "year_from", "year_to")
+        if (value := request.POST.get(key)) and len(value) <= MAX_ECHOED_LENGTH
+    }
     return redirect(f"{reverse('report')}?{urlencode(params)}" if params else reverse("report"))
 
 

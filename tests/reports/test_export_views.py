@@ -255,3 +255,12 @@ def test_admin_lists_exports_read_only(login, admin_user, staff, world):
     assert view.status_code == 403
     export.refresh_from_db()
     assert export.first_year == 2024
+
+
+@pytest.mark.parametrize("field", ["unit", "year_from", "year_to"])
+def test_a_field_of_17000_characters_is_a_message_not_a_bad_request(login, staff, tree, field):
+    data = {"unit": tree["committee"].pk, "year_from": "2024", "year_to": "2025", field: "1" * 17_000}
+    response = login(staff).post(reverse("report_export"), data)
+    assert response.status_code == 302
+    assert len(response["Location"]) < 200
+    assert error_messages(response)
