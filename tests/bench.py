@@ -58,7 +58,7 @@ def build_workbook(cells: list, today: datetime.date) -> bytes:
     """A 5,000-row “Đảng viên” sheet, 500 people a cell, with the template's headers."""
     from openpyxl import Workbook
 
-    from party.demo import card_numbers, random_member
+    from party.demo.people import card_numbers, random_member
     from party.imports.members import MemberSheet
     from party.models import Gender, PartyStatus
 
@@ -254,7 +254,7 @@ def bench_scale(admin) -> str:
     from django.test import Client
     from django.urls import reverse
 
-    from party.demo import SCALE_ROOT_CODE
+    from party.demo.people import SCALE_ROOT_CODE
     from party.models import Member, Unit
     from tests.conftest import force_login_verified
 

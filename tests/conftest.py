@@ -48,7 +48,7 @@ def make_user(username: str, role: str | None = None, unit: Unit | None = None, 
 def delete_demo() -> None:
     """Every unit, person and record, for tests that rebuild the demo in the same database; the
     report tallies are refreshed once at the end, not once per deleted row."""
-    from pledges.demo_recognition import delete_records
+    from pledges.demo.recognition import delete_records
     from pledges.models import Plan, Pledge
     from reports.tallies import refreshed_once
 

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count
 from django.urls import reverse
 
-from party.demo import DEMO_PASSWORD, ROOT_CODE, SCALE_ROOT_CODE
+from party.demo.people import DEMO_PASSWORD, ROOT_CODE, SCALE_ROOT_CODE
 from party.models import Member, Membership, PartyStatus, Unit, UnitKind
 from pledges.models import Plan, Pledge, PledgeStatus
 from tests.conftest import delete_demo, log_in

@@ -12,7 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.db.models import F, Q
 
-from party.demo import ROOT_CODE, SCALE_ROOT_CODE, build_demo
+from party.demo.people import ROOT_CODE, SCALE_ROOT_CODE, build_demo
 from party.models import (
     ConductingBody,
     Conference,
@@ -30,7 +30,7 @@ from party.models import (
     Unit,
     UnitKind,
 )
-from pledges.demo_recognition import build_records
+from pledges.demo.recognition import build_records
 from pledges.models import Award, AwardForm, AwardIssuer, GoodPractice, PracticeKind
 from tests.conftest import delete_demo
 

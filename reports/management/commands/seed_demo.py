@@ -4,10 +4,10 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from party import demo
+from party.demo import people as demo
 from party.models import Unit
-from pledges.demo import build_pledges
-from pledges.demo_recognition import build_records
+from pledges.demo.recognition import build_records
+from pledges.demo.registrations import build_pledges
 
 
 class Command(BaseCommand):

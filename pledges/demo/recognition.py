@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from party.demo_records import build_work_records
-from party.demo_tree import DemoTree, DemoUnit, drawing, save_all, save_links, term_theme, working_day
+from party.demo.records import build_work_records
+from party.demo.tree import DemoTree, DemoUnit, drawing, save_all, save_links, term_theme, working_day
 from party.models import Conference, Document, Inspection, Meeting, Member, Unit, UnitKind
 from pledges.models import Award, AwardForm, AwardIssuer, GoodPractice, PracticeKind, Programme
 

@@ -9,7 +9,7 @@ import datetime
 import random
 from dataclasses import dataclass, field
 
-from party.demo_tree import (
+from party.demo.tree import (
     DemoTree,
     DemoUnit,
     drawing,

@@ -1,0 +1,1 @@
+"""Demo data: a realistic grassroots committee, and a province-size tree for benchmarks."""

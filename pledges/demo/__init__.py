@@ -1,0 +1,1 @@
+"""Demo plans, registrations, evaluations and recognition for the trees of party/demo/."""
