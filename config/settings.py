@@ -111,7 +111,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # `login()` cannot be used (tests post to the login form).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "party.auth.RoleLoadingBackend",  # Django's ModelBackend, with the user's roles in one query
+    "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = 5
 # One username from one address: an office sharing one address is not locked by one person's typos.
@@ -123,7 +123,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # A session ends after 30 minutes without a request and 8 hours after login (party/sessions.py).
-SESSION_ENGINE = "party.sessions"  # Django's database sessions, read by a compiled query
+SESSION_ENGINE = "django.contrib.sessions.backends.db"  # each session's account in party.UserSession
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_MAX_AGE_FROM_LOGIN = 8 * 3600
 # Two-factor sign-in (django-otp, see party/two_factor.py and docs/operations.md): required for

@@ -1,26 +1,27 @@
 """Session limits: 30 minutes idle, 8 hours from login, and no session outliving a change of access.
 
+Sessions are Django's database sessions; `UserSession` (party/models/sessions.py) records which
+account each signed-in one belongs to, so ending an account's sessions is one DELETE.
+
 Django alone keeps a deactivated user's sessions in the table (they work again on reactivation)
 and keeps a session whose roles changed; here they are deleted when the account is deactivated
 or its roles change. A deactivation that sends no signal (a bulk `update()`) is caught where
 every request passes: a session whose account the login backend refuses is ended on its next
 request (`limits`); sessions with no request in between are ended by `end_inactive_sessions`
-(nightly, or by hand after such an update; docs/operations.md). `SessionStore` is the session
-engine (SESSION_ENGINE = "party.sessions").
+(nightly, or by hand after such an update; docs/operations.md).
 """
 
 import time
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
-from django.contrib.auth import SESSION_KEY, get_user_model, logout
-from django.contrib.sessions.backends import db
+from django.contrib.auth import SESSION_KEY, logout
 from django.contrib.sessions.models import Session
-from django.db.models import CharField, DateTimeField, QuerySet
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 
-from party.compiled import Slot, compile_once
+from party.models import UserSession
 
 LOGIN_AT = "login_at"
 SEEN_AT = "seen_at"
@@ -28,50 +29,39 @@ SEEN_AT = "seen_at"
 RENEW_EVERY = 60
 
 
-class SessionStore(db.SessionStore):
-    """Django's database sessions, the live row read by a query compiled once per process
-    (party/compiled.py), as the user's is (party/auth.py): every signed-in request reads it."""
-
-    def load(self) -> dict:
-        rows = _live_session_query().rows({"key": self.session_key, "now": timezone.now()})
-        if not rows:
-            self._session_key = None  # expired or unknown: a new key if anything is stored
-            return {}
-        return self.decode(rows[0]["session_data"])
-
-
-@compile_once
-def _live_session_query() -> QuerySet:
-    sessions = Session.objects.filter(
-        session_key=Slot("key", CharField()), expire_date__gt=Slot("now", DateTimeField())
-    )
-    return sessions.values("session_data")
-
-
 def start(sender, request: HttpRequest, user, **kwargs) -> None:
-    """On login (user_logged_in): the absolute lifetime counts from now."""
+    """On login (user_logged_in): the absolute lifetime counts from now, and the session is the
+    user's. (A login that replaced another account's session has no key yet: its row is
+    recorded when it is created, below.)"""
     request.session[LOGIN_AT] = request.session[SEEN_AT] = int(time.time())
+    if request.session.session_key:
+        record(request.session.session_key, user.pk)
+
+
+@receiver(post_save, sender=Session, dispatch_uid="party.sessions.created")
+def session_created(sender, instance: Session, created: bool, **kwargs) -> None:
+    """A signed-in session saved under a new key (the second factor and a password change give
+    the session a new key, Django's `cycle_key()`) stays the user's."""
+    if created:
+        user_id = instance.get_decoded().get(SESSION_KEY)
+        if user_id is not None:
+            record(instance.session_key, user_id)
+
+
+def record(session_key: str, user_id: int | str) -> None:
+    UserSession.objects.update_or_create(session_id=session_key, defaults={"user_id": user_id})
 
 
 def end_sessions_of(user_ids: Iterable[int]) -> int:
-    """Delete every live session of these users; returns how many.
-
-    Sessions are decoded one by one: only the live ones (at most 30 minutes idle) are read.
-    """
-    wanted = {str(pk) for pk in user_ids}
-    doomed = [
-        session.pk
-        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
-        if session.get_decoded().get("_auth_user_id") in wanted
-    ]
-    Session.objects.filter(pk__in=doomed).delete()
-    return len(doomed)
+    """Delete every session of these users; returns how many."""
+    deleted, _ = Session.objects.filter(user_session__user__in=list(user_ids)).delete()
+    return deleted
 
 
 def end_sessions_of_inactive_users() -> int:
-    """End the live sessions of every inactive account; returns how many."""
-    inactive = list(get_user_model().objects.filter(is_active=False).values_list("pk", flat=True))
-    return end_sessions_of(inactive) if inactive else 0
+    """End the sessions of every inactive account; returns how many."""
+    deleted, _ = Session.objects.filter(user_session__user__is_active=False).delete()
+    return deleted
 
 
 def account_saved(sender, instance, **kwargs) -> None:

@@ -5,6 +5,7 @@ from party.models.imports import ImportBatch
 from party.models.inspections import ConductingBody, Inspection, InspectionFinding, InspectionKind
 from party.models.members import Gender, Member, Membership, PartyStatus, check_transfer_date, transfer_member
 from party.models.roles import RoleKind, UnitRole
+from party.models.sessions import UserSession
 from party.models.units import Unit, UnitKind, subtree_q
 from party.models.work import Conference, ConferenceKind, Meeting, MeetingKind, Theme, ThemeKind
 
@@ -32,6 +33,7 @@ __all__ = [
     "Unit",
     "UnitKind",
     "UnitRole",
+    "UserSession",
     "check_transfer_date",
     "subtree_q",
     "transfer_member",

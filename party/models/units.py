@@ -102,8 +102,8 @@ class UnitQuerySet(MP_NodeQuerySet):
 def user_roles(user) -> list[tuple[str, str]]:
     """(role, unit tree path) of each of the user's roles: one query, cached on the user object.
 
-    Reading scope, editing scope, staff checks and the import link all derive from it. The user
-    of a request comes with them already (party/auth.py).
+    Reading scope, editing scope, staff checks and the import link all derive from it: a page
+    reads the roles once, however many of those it asks.
     """
     from party.models.roles import UnitRole
 

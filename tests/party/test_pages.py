@@ -321,11 +321,11 @@ def test_unit_page_query_count_does_not_grow_with_members(
 ):
     add_members(tree["cell_a"], 500)
     client = login(staff)
-    # 1 session, 2 user with their roles (party/auth.py; cached on the user for the request: scope
-    # and the context processor's can_import), 3 the unit, 4 its visible ancestors, 5 its visible
-    # children, 6 subtree member counts (one grouped query per tree depth on the page: only the
-    # cell's here), 7 direct member counts, 8 paginator count, 9 the page of members with units.
-    with django_assert_num_queries(9):
+    # 1 session, 2 user, 3 their roles (user_roles(), cached on the user for the request: scope
+    # and the context processor's can_import), 4 the unit, 5 its visible ancestors, 6 its visible
+    # children, 7 subtree member counts (one grouped query per tree depth on the page: only the
+    # cell's here), 8 direct member counts, 9 paginator count, 10 the page of members with units.
+    with django_assert_num_queries(10):
         response = client.get(unit_url(tree["cell_a"]), params)
     assert len(member_names(response)) == rows
 
@@ -338,9 +338,9 @@ def test_committee_page_query_count_does_not_grow_with_members(
     add_members(tree["cell_b"], 200)
     client = login(staff)
     # A root has no ancestors (no query), but its children add a depth to the member counts:
-    # 1 session, 2 user with roles, 3 the unit, 4 visible children, 5-6 subtree counts for
-    # depths 1 and 2, 7 direct counts, 8 paginator count, 9 the page of members.
-    with django_assert_num_queries(9):
+    # 1 session, 2 user, 3 their roles, 4 the unit, 5 visible children, 6-7 subtree counts for
+    # depths 1 and 2, 8 direct counts, 9 paginator count, 10 the page of members.
+    with django_assert_num_queries(10):
         response = client.get(unit_url(tree["committee"]), {"per_page": per_page})
     assert len(member_names(response)) == per_page
 
@@ -350,9 +350,9 @@ def test_home_query_count_does_not_grow_with_units(login, staff, tree, django_as
         cell = make_unit(f"Y{i:02d}", tree["cell_a"], short_name=f"Tổ {i:02d}")
         add_members(cell, 3)
     client = login(staff)
-    # 1 session, 2 user with roles (scope and can_import), 3 paginator count, 4 the page of units,
-    # 5-7 member counts (depths 1, 2, 3), 8 direct counts, 9 own roles with their units.
-    with django_assert_num_queries(9):
+    # 1 session, 2 user, 3 their roles (scope and can_import), 4 paginator count, 5 the page of
+    # units, 6-8 member counts (depths 1, 2, 3), 9 direct counts, 10 own roles with their units.
+    with django_assert_num_queries(10):
         response = client.get(reverse("home"))
     assert len(unit_rows(response)) == 44
 

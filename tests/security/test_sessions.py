@@ -11,8 +11,8 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from party.models import RoleKind, UnitRole
-from party.sessions import LOGIN_AT, SEEN_AT
+from party.models import RoleKind, UnitRole, UserSession
+from party.sessions import LOGIN_AT, SEEN_AT, end_sessions_of
 from tests.conftest import log_in, make_user
 from tests.party.test_admin import form_data
 
@@ -52,8 +52,7 @@ def test_activity_keeps_the_session_and_renews_the_cookie(staff_client, settings
 
 
 def test_a_session_row_past_its_expiry_is_not_read(staff_client, settings):
-    # The session engine reads the row with a compiled query (party/sessions.py): the expiry
-    # must be part of it, whatever the session's own timestamps say.
+    # The row's expiry decides, whatever the session's own timestamps say.
     key = staff_client.session.session_key
     past = datetime.datetime.now(datetime.UTC) - datetime.timedelta(seconds=1)
     Session.objects.filter(session_key=key).update(expire_date=past)
@@ -83,8 +82,8 @@ def test_a_deactivated_account_loses_its_sessions_for_good(staff_client, staff):
 
 
 def test_an_inactive_account_with_a_live_session_is_signed_out(staff_client, staff):
-    # A bulk update sends no signal, so the session stays: the login backend, which loads the
-    # user with their roles (party/auth.py), still refuses an inactive account.
+    # A bulk update sends no signal, so the session stays: the login backend still refuses an
+    # inactive account.
     get_user_model().objects.filter(pk=staff.pk).update(is_active=False)
     assert Session.objects.filter(session_key=staff_client.session.session_key).exists()
     assert not is_logged_in(staff_client)
@@ -213,3 +212,47 @@ def test_reactivating_in_admin_ends_a_session_left_by_a_bulk_deactivation(staff_
     assert admin.post(url, data).status_code == 302
     assert get_user_model().objects.get(pk=staff.pk).is_active
     assert not is_logged_in(staff_client)
+
+
+def test_a_new_session_key_after_a_password_change_still_belongs_to_the_account(staff_client, staff):
+    key = staff_client.session.session_key
+    new_password = "mot-mat-khau-moi-2026"
+    response = staff_client.post(
+        "/password/",
+        {"old_password": _password(), "new_password1": new_password, "new_password2": new_password},
+    )
+    assert response.status_code == 302 and is_logged_in(staff_client)
+    assert staff_client.session.session_key != key  # Django gives the session a new key
+    staff.refresh_from_db()
+    staff.is_active = False
+    staff.save()
+    assert not Session.objects.filter(session_key=staff_client.session.session_key).exists()
+    staff.is_active = True
+    staff.save()
+    assert not is_logged_in(staff_client)
+
+
+def test_ending_an_accounts_sessions_is_one_delete_whatever_the_other_sessions(
+    staff_client, staff, secretary_a, secretary_b, django_assert_num_queries
+):
+    others = [Client() for _ in range(3)]
+    for other, user in zip(others, [secretary_a, secretary_b, secretary_a], strict=True):
+        assert log_in(other, user.username)
+    second = Client()
+    assert log_in(second, staff.username)  # a second browser of the same account
+    with django_assert_num_queries(1):  # DELETE the sessions whose UserSession names the account
+        assert end_sessions_of([staff.pk]) == 2
+    assert not is_logged_in(staff_client) and not is_logged_in(second)
+    assert all(is_logged_in(other) for other in others)
+
+
+def test_logout_and_expiry_take_the_sessions_account_record_with_them(staff_client, secretary_a):
+    other = Client()
+    assert log_in(other, secretary_a.username)
+    assert UserSession.objects.count() == 2
+    other.post("/logout/")
+    assert list(UserSession.objects.values_list("user__username", flat=True)) == ["canbo"]
+    past = datetime.datetime.now(datetime.UTC) - datetime.timedelta(seconds=1)
+    Session.objects.filter(session_key=staff_client.session.session_key).update(expire_date=past)
+    call_command("nightly_cleanup", stdout=io.StringIO())  # clearsessions: expired rows go
+    assert not Session.objects.exists() and not UserSession.objects.exists()

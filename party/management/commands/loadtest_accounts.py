@@ -50,8 +50,7 @@ class Command(BaseCommand):
             raise CommandError(f"Only {len(cells)} cells with members; asked for {count}.")
         users = get_user_model().objects
         with transaction.atomic():
-            # The copy's sessions first: deleting the old accounts' roles ends their sessions, which
-            # decodes every live session once a role (party/sessions.py).
+            # The copy's sessions first: nobody else signs in to a throwaway copy.
             Session.objects.all().delete()
             users.filter(username__startswith=PREFIX).delete()
             password = make_password(PASSWORD)  # hashed once: the same hash for every account
@@ -68,7 +67,7 @@ class Command(BaseCommand):
             writer = csv.writer(file)
             for user, cell in zip(created, cells, strict=True):
                 client = Client()
-                client.force_login(user, backend="party.auth.RoleLoadingBackend")
+                client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
                 session = client.cookies[settings.SESSION_COOKIE_NAME].value
                 writer.writerow([user.username, cell.pk, cell.member_count, session])
         self.stdout.write(f"{count} secretaries written to {output} (password {PASSWORD!r}).")
