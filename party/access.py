@@ -1,28 +1,12 @@
 """The one way views fetch a single object: inside the user's scope, or 404."""
 
-from typing import TYPE_CHECKING
-
 from django.db import models
-from django.http import Http404
 from django.shortcuts import get_object_or_404
-
-if TYPE_CHECKING:
-    from party.models import Unit
 
 
 def get_visible_or_404[ModelT: models.Model](model: type[ModelT], user, **lookup) -> ModelT:
     """The object if it exists and the user may see it; otherwise 404, the same in both cases."""
     return get_object_or_404(model.objects.visible_to(user), **lookup)
-
-
-def visible_unit_or_404(user, unit: "Unit | None") -> "Unit":
-    """`get_visible_or_404` for a unit loaded without the scope filter (a compiled query):
-    404 when it is missing or out of the user's scope, the same in both cases."""
-    from party.models.units import in_scope
-
-    if unit is None or not in_scope(user, unit):
-        raise Http404("Không tìm thấy đơn vị.")
-    return unit
 
 
 def can_import(user) -> bool:

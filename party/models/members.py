@@ -51,8 +51,7 @@ class MemberQuerySet(UnitScopedQuerySet):
         return self.belonging(unit, datetime.date(year, 1, 1), datetime.date(year, 12, 31))
 
     def belonging(self, unit, first_day, last_day) -> "MemberQuerySet":
-        """People who were members of the unit on at least one day from `first_day` to `last_day`
-        (values, or slots of a compiled query: party/compiled.py)."""
+        """People who were members of the unit on at least one day from `first_day` to `last_day`."""
         periods = Membership.objects.overlapping(first_day, last_day).filter(unit=unit)
         return self.filter(pk__in=periods.values("member_id"))
 

@@ -1,12 +1,11 @@
 """Annual plans of cells and mass organizations (kế hoạch thực hiện Chỉ thị 05)."""
 
 from django.db import models
-from django.db.models import Count, F, FilteredRelation, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_save
 from simple_history.models import HistoricalRecords
 
-from party.compiled import Slot, compile_once
 from party.models import Unit
 from party.models.units import UnitScopedQuerySet
 
@@ -56,24 +55,6 @@ class Plan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.unit.short_name}, {self.year})"
-
-
-def unit_with_plan(pk: int, year: int) -> Unit | None:
-    """The unit with its plan of the year in the same query, as `plan_pk`, `plan_title` and
-    `plan_deed_count` (None without a plan), in no user's scope yet: the cell page loads it on
-    every view, from a query compiled once per process (party/compiled.py)."""
-    units = _unit_with_plan_query().objects({"pk": pk, "year": year})
-    return units[0] if units else None
-
-
-@compile_once
-def _unit_with_plan_query() -> models.QuerySet:
-    plan = FilteredRelation("plans", condition=Q(plans__year=Slot("year", models.IntegerField())))
-    units = Unit.objects.filter(pk=Slot("pk", models.IntegerField())).order_by()
-    return units.annotate(
-        this_plan=plan, plan_pk=F("this_plan__pk"), plan_title=F("this_plan__title"),
-        plan_deed_count=F("this_plan__deed_count"),
-    )  # fmt: skip
 
 
 class PlanDeed(models.Model):

@@ -1,12 +1,9 @@
 """Personal registrations (bản đăng ký làm theo Bác) and their year-end evaluation."""
 
-import datetime
-
 from django.db import models
-from django.db.models import FilteredRelation, Q
+from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from party.compiled import Slot, compile_once
 from party.models import Member, Unit
 from pledges.models.plans import DeedCountQuerySet, count_deeds_of
 from pledges.models.ratings import RatingLevel
@@ -38,48 +35,6 @@ class PledgeQuerySet(DeedCountQuerySet):
         members = list(Member.objects.belonging_in_year(unit, year).in_name_order())
         pledges = {p.member_id: p for p in self.filter(year=year, member__in=[m.pk for m in members])}
         return [(member, pledges.get(member.pk)) for member in members]
-
-
-def pledge_states_of_people_in(unit: Unit, year: int) -> list[dict]:
-    """`of_people_in` for a list page, as plain values in one query: each person's pk,
-    full_name, is_leader, party_status and their registration's pledge__id (None without one),
-    pledge__status, pledge__deed_count, pledge__rating__name, pledge__not_evaluated_reason.
-    """
-    values = {
-        "unit": unit.pk,
-        "year": year,
-        "first_day": datetime.date(year, 1, 1),
-        "last_day": datetime.date(year, 12, 31),
-    }
-    return _pledge_states_query().rows(values)
-
-
-@compile_once
-def _pledge_states_query() -> models.QuerySet:
-    """The query of `pledge_states_of_people_in`, built once per process: it runs on every view
-    of the cell page, the busiest page, where building it took about a third of the page's time."""
-    year = Slot("year", models.IntegerField())
-    this_year = FilteredRelation("pledges", condition=Q(pledges__year=year))
-    people = Member.objects.belonging(
-        Slot("unit", models.IntegerField()),
-        Slot("first_day", models.DateField()),
-        Slot("last_day", models.DateField()),
-    )
-    return (
-        people.in_name_order()
-        .annotate(pledge=this_year)
-        .values(
-            "pk",
-            "full_name",
-            "is_leader",
-            "party_status",
-            "pledge__id",
-            "pledge__status",
-            "pledge__deed_count",
-            "pledge__rating__name",
-            "pledge__not_evaluated_reason",
-        )
-    )
 
 
 class Pledge(models.Model):

@@ -5,14 +5,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from party.access import get_visible_or_404, visible_unit_or_404
+from party.access import get_visible_or_404
 from party.editing import StaleEdit
 from party.models import RoleKind, Unit
 from party.models.units import in_scope
 from pledges.forms import PlanForm, plan_deed_formset
-from pledges.models import Plan, PledgeStatus
-from pledges.models.plans import unit_with_plan
-from pledges.models.pledges import pledge_states_of_people_in
+from pledges.models import Plan, Pledge, PledgeStatus
 from pledges.services import save_with_deeds
 from pledges.years import check_year, current_year, year_choices
 
@@ -29,11 +27,10 @@ def my_cell(request: HttpRequest) -> HttpResponse:
 def cell_year(request: HttpRequest, unit_pk: int, year: int) -> HttpResponse:
     """Every person of the unit in the year with the state of their registration."""
     check_year(year)
-    unit = visible_unit_or_404(request.user, unit_with_plan(unit_pk, year))
-    people = pledge_states_of_people_in(unit, year)
-    registered = sum(1 for person in people if person["pledge__id"] is not None)
-    evaluated = sum(1 for person in people if person["pledge__status"] == PledgeStatus.EVALUATED)
-    can_edit = in_scope(request.user, unit, editing=True)
+    unit = get_visible_or_404(Unit, request.user, pk=unit_pk)
+    people = Pledge.objects.select_related("rating").of_people_in(unit, year)
+    registered = sum(1 for _, pledge in people if pledge)
+    evaluated = sum(1 for _, pledge in people if pledge and pledge.status == PledgeStatus.EVALUATED)
     return render(
         request,
         "pledges/cell_year.html",
@@ -41,12 +38,13 @@ def cell_year(request: HttpRequest, unit_pk: int, year: int) -> HttpResponse:
             "unit": unit,
             "year": year,
             "years": year_choices(),
+            "plan": Plan.objects.filter(unit=unit, year=year).first(),
             "people": people,
             "total": len(people),
             "registered": registered,
             "evaluated": evaluated,
             "share": round(100 * registered / len(people)) if people else 0,
-            "can_edit": can_edit,
+            "can_edit": in_scope(request.user, unit, editing=True),
         },
     )
 

@@ -63,9 +63,9 @@ def test_an_existing_registration_is_scoped_through_its_unit(
     assert "Lê Văn Cường" in page
     assert client.post(edit_url(people["cuong"]), deed_post(THREE_DEEDS[:1], version="1")).status_code == 403
     client = login(secretary_b)
-    # session, user with roles, the registration with person and unit, last year's, the deeds:
+    # session, user, their roles, the registration with person and unit, last year's, the deeds:
     # reading and editing scope are decided from the roles already loaded.
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         assert client.get(edit_url(people["cuong"])).status_code == 200
     pledge.refresh_from_db()
     assert pledge.deeds.count() == 3 and pledge.version == 1
@@ -228,9 +228,10 @@ def test_viewer_reads_but_cannot_save_a_plan(login, viewer, tree):
     assert client.post(url, deed_post(THREE_DEEDS, title="x", version="0")).status_code == 403
 
 
-# session, user with their roles (party/auth.py: reading and editing scope, the navigation's import
-# link), the unit with its plan of the year, its people with their registrations (one join).
-QUERIES_CELL_YEAR = 4
+# session, user, their roles (reading and editing scope, the navigation's import link), the unit,
+# its plan of the year, its people, their registrations with ratings (Pledge.objects.of_people_in).
+# It was 4 with the login backend's roles join and the compiled unit-with-plan and people joins.
+QUERIES_CELL_YEAR = 7
 
 
 def test_cell_year_page_shows_the_plan_of_that_year(login, secretary_a, viewer, tree):
