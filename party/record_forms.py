@@ -19,21 +19,10 @@ from party.models import (
     Unit,
     UnitKind,
 )
+from party.unit_picker import UnitChoiceField, UnitMultipleChoiceField, UnitPicker
 
 # Above this many people in the user's scope, people lists show one unit's people at a time.
 MEMBER_CHOICES_LIMIT = 600
-
-
-class UnitChoiceField(forms.ModelChoiceField):
-    """Units as an indented list in tree order, dissolved ones marked."""
-
-    def label_from_instance(self, unit: Unit) -> str:
-        label = "\u2003" * max(unit.depth - 1, 0) + unit.short_name
-        return label if unit.is_active else f"{label} (đã giải thể)"
-
-
-class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
-    label_from_instance = UnitChoiceField.label_from_instance
 
 
 class MemberChoiceField(forms.ModelChoiceField):
@@ -43,6 +32,27 @@ class MemberChoiceField(forms.ModelChoiceField):
 
 class MemberMultipleChoiceField(forms.ModelMultipleChoiceField):
     label_from_instance = MemberChoiceField.label_from_instance
+
+
+class PeopleUnitForm(forms.Form):
+    """The page's ?unit=: a unit the user may enter data for, whose people the record form's
+    lists show and where a new record starts. Sent by the small form above the record's."""
+
+    unit = UnitChoiceField(
+        label="Danh sách người của đơn vị",
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label="— Chọn đơn vị —",
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        kwargs.setdefault("auto_id", "id_scope_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].limit_to(user, editing=True)
+
+    def chosen_unit(self) -> Unit | None:
+        """The unit asked for, or None when none is, or it is out of scope."""
+        return self.cleaned_data["unit"] if self.is_bound and self.is_valid() else None
 
 
 class RecordForm(VersionedForm):
@@ -63,21 +73,18 @@ class RecordForm(VersionedForm):
             self.fields["submit_token"].initial = new_submit_token()
         self.user = user
         self.scope_unit = scope_unit
-        units = Unit.objects.editable_by(user)
-        if self.unit_kinds:
-            units = units.filter(kind__in=self.unit_kinds)
         if "unit" in self.fields:
-            self.fields["unit"].queryset = units
+            self.fields["unit"].limit_to(user, editing=True, kinds=self.unit_kinds or ())
             self.fields["unit"].empty_label = "— Chọn đơn vị —"
             if not self.instance.pk:
                 # The form's initial (from the new instance: unit None) wins over the field's.
-                only = list(units.values_list("pk", flat=True)[:2])
+                only = list(self.fields["unit"].queryset.values_list("pk", flat=True)[:2])
                 if scope_unit:
                     self.initial["unit"] = scope_unit.pk
                 elif len(only) == 1:  # a secretary's own cell: nothing to choose
                     self.initial["unit"] = only[0]
         for field in self.fields.values():
-            if isinstance(field, forms.ModelMultipleChoiceField):
+            if isinstance(field, forms.ModelMultipleChoiceField) and not isinstance(field.widget, UnitPicker):
                 field.help_text = field.help_text or "Giữ phím Ctrl (hoặc Shift) để chọn nhiều."
             elif isinstance(field, forms.ModelChoiceField) and not field.required:
                 field.empty_label = "— Không —"  # required ones read "— Chọn —" (locale/vi)
@@ -138,7 +145,7 @@ class InspectionForm(RecordForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["target_units"].queryset = Unit.objects.visible_to(self.user)
+        self.fields["target_units"].limit_to(self.user, editing=False)
 
     class Meta:
         model = Inspection
@@ -164,7 +171,6 @@ class InspectionForm(RecordForm):
             "started_on": DATE_WIDGET,
             "ended_on": DATE_WIDGET,
             "conclusion": forms.Textarea(attrs={"rows": 3}),
-            "target_units": forms.SelectMultiple(attrs={"size": 6}),
             "target_members": forms.SelectMultiple(attrs={"size": 6}),
         }
 

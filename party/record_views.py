@@ -23,7 +23,8 @@ from party.forms import valid_values
 from party.models import Unit
 from party.models.records import FIRST_YEAR
 from party.models.units import is_staff_for
-from party.record_forms import UnitChoiceField
+from party.record_forms import PeopleUnitForm
+from party.unit_picker import UnitChoiceField
 
 USED_FORM_MESSAGE = (
     "Biểu mẫu này đã được dùng để lưu một bản ghi, nên không lưu thêm lần nữa. "
@@ -78,7 +79,7 @@ class RecordFilterForm(forms.Form):
         self.fields["year"].choices = [("", "Mọi năm")] + [
             (y, str(y)) for y in range(this_year + 1, FIRST_YEAR - 1, -1)
         ]
-        self.fields["unit"].queryset = Unit.objects.visible_to(user)
+        self.fields["unit"].limit_to(user, editing=False)
         if record_type.kind_choices:
             self.fields["kind"].choices = [("", "Tất cả"), *record_type.kind_choices]
         else:
@@ -110,14 +111,6 @@ class RecordFilterForm(forms.Form):
     @property
     def chosen(self) -> dict:
         return valid_values(self)
-
-
-def _scope_unit(request: HttpRequest) -> Unit | None:
-    """The unit named by ?unit= if the user may enter data for it."""
-    value = request.GET.get("unit", "")
-    if not (value.isascii() and value.isdigit()):  # "²".isdigit() is True, and int("²") fails
-        return None
-    return Unit.objects.editable_by(request.user).filter(pk=int(value)).first()
 
 
 def record_list(request: HttpRequest, record_type: RecordType) -> HttpResponse:
@@ -183,8 +176,8 @@ def record_edit(request: HttpRequest, record_type: RecordType, pk: int | None = 
         instance = get_visible_or_404(record_type.model, request.user, pk=pk)
         if not _can_edit(request.user, instance):
             raise PermissionDenied("Anh/chị không được sửa bản ghi này.")
-    scope_unit = _scope_unit(request)
-    form_kwargs = {"instance": instance, "user": request.user, "scope_unit": scope_unit}
+    people_unit = PeopleUnitForm(request.GET or None, user=request.user)  # ?unit=, if in editing scope
+    form_kwargs = {"instance": instance, "user": request.user, "scope_unit": people_unit.chosen_unit()}
     if request.method == "POST":
         form = record_type.form_class(request.POST, request.FILES, **form_kwargs)
         formsets = _bound_formsets(record_type, request, instance, creating=pk is None)
@@ -216,8 +209,7 @@ def record_edit(request: HttpRequest, record_type: RecordType, pk: int | None = 
             "record": instance if pk else None,
             "form": form,
             "formsets": formsets,
-            "scope_units": Unit.objects.editable_by(request.user) if form.people_fields else None,
-            "scope_unit": scope_unit,
+            "people_unit_form": people_unit if form.people_fields else None,
         },
     )
 

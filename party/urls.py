@@ -1,6 +1,6 @@
 from django.urls import path
 
-from party import views, views_import, views_privacy
+from party import unit_search, views, views_import, views_privacy
 from party.record_types import RECORD_TYPES, document_file
 from party.record_views import record_urls, work_home
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     # /units/, /members/
     path("units/<int:pk>/", views.unit_detail, name="unit_detail"),
+    path("units/search/", unit_search.unit_search, name="unit_search"),
     path("members/<int:pk>/", views.member_detail, name="member_detail"),
     path("members/<int:pk>/personal-data/", views_privacy.member_personal_data, name="member_personal_data"),
     # /import/

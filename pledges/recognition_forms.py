@@ -6,13 +6,8 @@ from django import forms
 
 from party.editing import DATE_WIDGET
 from party.models import Unit
-from party.record_forms import (
-    MemberChoiceField,
-    MemberMultipleChoiceField,
-    RecordForm,
-    UnitChoiceField,
-    UnitMultipleChoiceField,
-)
+from party.record_forms import MemberChoiceField, MemberMultipleChoiceField, RecordForm
+from party.unit_picker import UnitChoiceField, UnitMultipleChoiceField
 from pledges.models import Award, AwardIssuer, GoodPractice
 
 
@@ -61,7 +56,7 @@ class AwardEntryForm(RecordForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["recipient_unit"].queryset = Unit.objects.editable_by(self.user)
+        self.fields["recipient_unit"].limit_to(self.user, editing=True)
         self.fields["recipient_unit"].empty_label = "— Không (khen cá nhân) —"
         self.fields["recipient_member"].empty_label = "— Không (khen tập thể) —"
         if not self.instance.pk:
@@ -125,9 +120,8 @@ class GoodPracticeForm(RecordForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        visible = Unit.objects.visible_to(self.user)
-        self.fields["units_involved"].queryset = visible
-        self.fields["replicated_to"].queryset = visible
+        self.fields["units_involved"].limit_to(self.user, editing=False)
+        self.fields["replicated_to"].limit_to(self.user, editing=False)
 
     class Meta:
         model = GoodPractice
@@ -141,6 +135,4 @@ class GoodPracticeForm(RecordForm):
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
             "people": forms.SelectMultiple(attrs={"size": 6}),
-            "units_involved": forms.SelectMultiple(attrs={"size": 6}),
-            "replicated_to": forms.SelectMultiple(attrs={"size": 6}),
         }

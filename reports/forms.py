@@ -6,7 +6,7 @@ from django import forms
 from django.http import Http404
 
 from party.models import Theme, ThemeKind, Unit
-from party.record_forms import UnitChoiceField
+from party.unit_picker import UnitChoiceField
 from pledges.years import FIRST_YEAR
 
 
@@ -31,7 +31,7 @@ class SpanForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.visible_to(user)
+        self.fields["unit"].limit_to(user, editing=False)
         years = [(year, str(year)) for year in range(_this_year() + 1, FIRST_YEAR - 1, -1)]
         self.fields["year_from"].choices = years
         self.fields["year_to"].choices = years
@@ -49,8 +49,9 @@ class SpanForm(forms.Form):
         return first, self.cleaned_data.get("year_to") or max(first, this_year)
 
     def check_unit_in_scope(self) -> None:
-        """A unit the user may not see is a missing page, never a form error that confirms it exists."""
-        if self.is_bound and "unit" in self.errors and self.data.get("unit"):
+        """A unit the user may not see is a missing page, never a form error that confirms it exists.
+        (Text typed in the picker's search box that names no unit, or several, is a form error.)"""
+        if self.is_bound and self.has_error("unit", "invalid_choice") and self.data.get("unit"):
             raise Http404("Không có đơn vị này.")
 
 

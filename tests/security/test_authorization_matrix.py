@@ -56,6 +56,9 @@ MATRIX: dict[str, tuple[str, str]] = {
     "report_export_file": (OWN_JOB, NO_GET),
     "home": (ALL, ALL),
     "unit_detail": (SCOPED, SCOPED),
+    # The unit pickers' search: GET only; each actor gets matches from their own scope
+    # (tests/party/test_unit_search.py), an empty list when nothing is asked.
+    "unit_search": (ALL, "405 405 405 405 405 405"),
     "member_detail": (SCOPED, SCOPED),
     "member_personal_data": (NO_GET, "403 404 200 404 403 200"),  # committee staff only
     "import_upload": (ENTER, ENTER),
