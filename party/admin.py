@@ -152,7 +152,7 @@ class MemberAdmin(SearchKeyMixin, SimpleHistoryAdmin):
     list_filter = ["party_status", "gender", "is_leader"]
     list_select_related = ["unit"]
     search_fields = ["search_name", "party_card_number", "unit__code"]
-    raw_id_fields = ["unit"]
+    autocomplete_fields = ["unit"]  # searched by code or name (UnitAdmin.search_fields)
     list_per_page = 100
     inlines = [MembershipInline]
     fieldsets = [
@@ -187,7 +187,7 @@ class MemberAdmin(SearchKeyMixin, SimpleHistoryAdmin):
 class UnitRoleInline(admin.TabularInline):
     model = UnitRole
     extra = 1
-    raw_id_fields = ["unit"]
+    autocomplete_fields = ["unit"]
     verbose_name_plural = "Vai trò trong đơn vị"
 
 
@@ -243,7 +243,8 @@ class UnitRoleAdmin(admin.ModelAdmin):
     list_filter = ["role"]
     list_select_related = ["user", "unit"]
     search_fields = ["user__username", "unit__code", "unit__search_name"]
-    raw_id_fields = ["user", "unit"]
+    raw_id_fields = ["user"]
+    autocomplete_fields = ["unit"]
 
 
 @admin.register(ImportBatch)

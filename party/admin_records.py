@@ -48,7 +48,7 @@ class RecordAdmin(SimpleHistoryAdmin):
 
     list_filter = [DeletedFilter, UnitCodeFilter]
     list_select_related = ["unit"]
-    raw_id_fields = ["unit"]
+    autocomplete_fields = ["unit"]  # units searched by code or name, not typed as raw ids
     readonly_fields = ["version", "created_at", "updated_at", "deleted_at", "deleted_by"]
     actions = ["restore"]
 
@@ -111,7 +111,8 @@ class InspectionAdmin(RecordAdmin):
     list_display = ["started_on", "subject", "kind", "conducted_by", "unit", "about_directive", "is_deleted"]
     list_filter = ["kind", "conducted_by", "about_directive", *RecordAdmin.list_filter]
     date_hierarchy = "started_on"
-    raw_id_fields = ["unit", "target_units", "target_members"]
+    autocomplete_fields = ["unit", "target_units"]
+    raw_id_fields = ["target_members"]
     inlines = [FindingInline]
 
 

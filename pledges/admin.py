@@ -55,7 +55,7 @@ class PlanAdmin(SimpleHistoryAdmin):
     list_filter = [YearFilter, UnitCodeFilter]
     list_select_related = ["unit"]
     search_fields = ["title", "unit__code", "unit__search_name", "document_number"]
-    raw_id_fields = ["unit"]
+    autocomplete_fields = ["unit"]
     inlines = [PlanDeedInline]
 
 
@@ -71,7 +71,8 @@ class PledgeAdmin(SimpleHistoryAdmin):
     list_filter = [YearFilter, "status", UnitCodeFilter]
     list_select_related = ["member", "unit", "rating"]
     search_fields = ["member__search_name", "member__party_card_number", "unit__code"]
-    raw_id_fields = ["member", "unit"]
+    raw_id_fields = ["member"]
+    autocomplete_fields = ["unit"]
     readonly_fields = ["version", "evaluated_at", "created_at", "updated_at"]
     inlines = [PledgeDeedInline]
 
@@ -108,7 +109,8 @@ class AwardAdmin(RecordAdmin):
     list_filter = ["form__category", "form", "issuer", "programme", *RecordAdmin.list_filter]
     list_select_related = ["unit", "form", "issuer", "recipient_unit", "recipient_member"]
     date_hierarchy = "decision_date"
-    raw_id_fields = ["recipient_unit", "recipient_member"]
+    autocomplete_fields = ["recipient_unit"]  # `unit` is derived from the recipient: read-only
+    raw_id_fields = ["recipient_member"]
     readonly_fields = [*RecordAdmin.readonly_fields, "unit", "was_party_member"]
 
     def save_model(self, request, obj: Award, form, change: bool) -> None:
@@ -120,4 +122,5 @@ class AwardAdmin(RecordAdmin):
 class GoodPracticeAdmin(RecordAdmin):
     list_display = ["year", "title", "kind", "unit", "is_deleted"]
     list_filter = ["kind", *RecordAdmin.list_filter]
-    raw_id_fields = ["unit", "people", "units_involved", "replicated_to"]
+    autocomplete_fields = ["unit", "units_involved", "replicated_to"]
+    raw_id_fields = ["people"]
