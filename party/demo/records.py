@@ -2,7 +2,7 @@
 
 Drawn from one `random.Random` a kind (see `drawing()`) in a fixed order, so a seed and a day give
 the same records; nothing is dated after `today`, so the current year holds only what has already
-happened. Inserted in bulk (party/demo_tree.py), without edit history.
+happened. Inserted in bulk (party/demo/tree.py), without edit history.
 """
 
 import datetime

@@ -1,7 +1,7 @@
 """The subtree that demo work records are drawn for, read once, and the helpers that insert them.
 
-Used by party/demo_records.py (meetings, inspections, documents, conferences) and
-pledges/demo_recognition.py (awards, good practices). Demo and benchmark data only: bulk inserts
+Used by party/demo/records.py (meetings, inspections, documents, conferences) and
+pledges/demo/recognition.py (awards, good practices). Demo and benchmark data only: bulk inserts
 leave no edit history.
 """
 
@@ -20,7 +20,7 @@ BATCH_SIZE = 1000
 COMMITTEE_KINDS = (UnitKind.PARTY_COMMITTEE, UnitKind.GRASSROOTS_COMMITTEE, UnitKind.PARTIAL_COMMITTEE)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class DemoUnit:
     pk: int
     path: str
@@ -49,7 +49,7 @@ class DemoUnit:
         return units
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Person:
     pk: int
     full_name: str

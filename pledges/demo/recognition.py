@@ -1,6 +1,6 @@
 """Demo awards and good practices of a subtree, and `build_records()`: all demo work records.
 
-Demo and benchmark data only, inserted in bulk (no edit history), drawn like party/demo_records.py.
+Demo and benchmark data only, inserted in bulk (no edit history), drawn like party/demo/records.py.
 Awards follow the reference data (pledges migration 0005): an option whose form or issuer is
 missing, or whose issuer is retired on the decision date (district bodies from 1/7/2025), drops
 out. An individual's award is filed under the unit they belonged to on the decision date.

@@ -1,21 +1,21 @@
 """Demo plans, registrations and evaluations for a subtree, inserted in bulk.
 
 Demo and benchmark data only: bulk inserts leave no edit history, which is right for
-records nobody edited.
+records nobody edited, and send no signals: whoever keeps figures over registrations refreshes
+them after the whole build (reports' seed_demo command).
 """
 
 import datetime
 import random
 import time
-from collections import defaultdict
 from decimal import Decimal
+from itertools import groupby
 
 from django.db import connection, transaction
 from django.utils import timezone
 
 from party.models import Membership, Unit, UnitKind
 from pledges.models import NotEvaluatedReason, Plan, PlanDeed, Pledge, PledgeDeed, PledgeStatus, RatingScale
-from reports.tallies import refresh_tallies
 
 DEEDS = [
     ("Đi làm đúng giờ, không làm việc riêng trong giờ hành chính", "100% ngày công"),
@@ -37,13 +37,22 @@ COMMITMENTS = [
 # Share of each level, best first: most people "hoàn thành tốt".
 LEVEL_WEIGHTS = [0.2, 0.65, 0.13, 0.02]
 SCORE_RANGES = [(90, 100), (70, 89), (50, 69), (30, 49)]
+# (month, day) by which people have registered for the year.
+REGISTRATION_DAY = (3, 31)
 
 
 def build_pledges(
-    root: Unit, years: range, *, seed: int = 5, registered_share: float = 1.0, batch_size: int = 2000
+    root: Unit,
+    years: range,
+    *,
+    seed: int = 5,
+    registered_share: float = 1.0,
+    missed_share: float = 0.0,
+    batch_size: int = 2000,
 ) -> tuple[int, float]:
-    """Plans for every cell and mass organization, and registrations with three deeds for every
-    person of the subtree; past years evaluated under the rule then in force. Returns (count, seconds).
+    """Plans for every cell and mass organization, and registrations with three deeds for the
+    people of the subtree: `registered_share` of them in the current year, all but `missed_share`
+    in past years, which are evaluated under the rule then in force. Returns (count, seconds).
     """
     started = time.monotonic()
     rng = random.Random(seed)
@@ -80,33 +89,45 @@ def build_pledges(
             batch_size=batch_size,
         )
 
-        periods: dict[int, list[tuple]] = defaultdict(list)
-        for member_id, unit_id, start, end in Membership.objects.filter(
-            unit__path__startswith=root.path
-        ).values_list("member_id", "unit_id", "started_on", "ended_on"):
-            periods[member_id].append((unit_id, start, end))
-
+        # Read in order of person, a person's periods at a time: memory stays flat at any size.
+        periods = (
+            Membership.objects.filter(unit__path__startswith=root.path)
+            .order_by("member_id", "started_on", "pk")
+            .values_list("member_id", "unit_id", "started_on", "ended_on")
+            .iterator(chunk_size=batch_size)
+        )
         count, pending = 0, []
-        for member_id, spans in periods.items():
+        for member_id, rows in groupby(periods, key=lambda row: row[0]):
+            spans = [row[1:] for row in rows]
             for year in years:
                 unit_id = _unit_in_year(spans, year)
-                if unit_id is None or (year == this_year and rng.random() > registered_share):
+                share = registered_share if year == this_year else 1 - missed_share
+                if unit_id is None or (share < 1 and rng.random() > share):
                     continue
                 pending.append(_pledge(rng, member_id, unit_id, year, levels[year], scales[year], now))
                 if len(pending) >= batch_size:
                     count += _insert(rng, pending, batch_size)
                     pending = []
         count += _insert(rng, pending, batch_size)
-        # Bulk inserts send no signals: the report's tallies are rebuilt for the subtree at once.
-        refresh_tallies(Unit.objects.in_subtree(root).values_list("pk", flat=True))
     return count, time.monotonic() - started
 
 
 def _unit_in_year(spans: list[tuple], year: int) -> int | None:
-    """The unit the person belonged to at the end of the year (or when they left during it)."""
+    """Where the person registers in a year: the unit they belong to on REGISTRATION_DAY, else the
+    first they joined later that year, else the last they left earlier that year. A registration
+    stays where it was made: someone who moves in May registered in the old cell."""
     first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    day = datetime.date(year, *REGISTRATION_DAY)
     overlapping = [s for s in spans if s[1] <= last and (s[2] is None or s[2] >= first)]
-    return max(overlapping, key=lambda s: s[1])[0] if overlapping else None
+    if not overlapping:
+        return None
+    on_day = [s for s in overlapping if s[1] <= day and (s[2] is None or s[2] >= day)]
+    later = [s for s in overlapping if s[1] > day]
+    if on_day:
+        return max(on_day, key=lambda s: s[1])[0]
+    if later:
+        return min(later, key=lambda s: s[1])[0]
+    return max(overlapping, key=lambda s: s[1])[0]
 
 
 def _pledge(rng, member_id, unit_id, year, levels, scale, now) -> Pledge:

@@ -12,7 +12,8 @@ import pytest
 from django.core.management import call_command
 from django.db.models import F, Q
 
-from party.demo.people import ROOT_CODE, SCALE_ROOT_CODE, build_demo
+from party.demo.committee import ROOT_CODE, build_demo
+from party.demo.province import SCALE_ROOT_CODE
 from party.models import (
     ConductingBody,
     Conference,

@@ -1,13 +1,24 @@
-"""manage.py seed_demo: demo data for trying the application, or a province for benchmarks."""
+"""manage.py seed_demo: demo data for trying the application, or a province for benchmarks.
+
+It lives in reports, the app that may import every other: the demo modules of party and pledges
+insert in bulk and send no signals, so the report's summary tables are rebuilt here, once, after
+the whole build.
+"""
 
 import datetime
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from party.demo import people as demo
+from party.demo import committee, province
+from party.demo.people import DEMO_SEED
 from party.models import Unit
 from pledges.demo.recognition import build_records
 from pledges.demo.registrations import build_pledges
+from reports.tallies import refresh_tallies
+
+# The province's registrations: a share of person-years without one, and the current year's share.
+SCALE_MISSED_SHARE = 0.06
+SCALE_REGISTERED_SHARE = 0.85
 
 
 class Command(BaseCommand):
@@ -24,68 +35,80 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--scale",
-            action="store_true",
+            type=_factor,
+            nargs="?",
+            const=1.0,
+            default=None,
+            metavar="HỆ_SỐ",
             help=(
-                "Thêm một cây cấp tỉnh để đo hiệu năng (mặc định khoảng 2.000 đơn vị, 100.000 người) làm "
-                f"đơn vị gốc mới bên cạnh dữ liệu đang có; nếu cơ sở dữ liệu trống thì tạo dữ liệu mẫu "
-                f"trước. Từ chối nếu đã có cây này (mã {demo.SCALE_ROOT_CODE})."
+                "Thêm một cây cấp tỉnh để đo hiệu năng làm đơn vị gốc mới bên cạnh dữ liệu đang có: hệ số 1 "
+                f"(mặc định) khoảng {_number(province.UNITS)} đơn vị, {_number(province.MEMBERS)} người; "
+                "hệ số 10 gấp mười lần. Nếu cơ sở dữ liệu trống thì tạo dữ liệu mẫu trước. Từ chối nếu "
+                f"đã có cây này (mã {province.SCALE_ROOT_CODE})."
             ),
         )
-        parser.add_argument("--units", type=int, default=2000, help="Với --scale: số đơn vị gần đúng.")
-        parser.add_argument("--members", type=int, default=100_000, help="Với --scale: số người.")
+        parser.add_argument("--units", type=int, help="Với --scale: số đơn vị gần đúng (thay cho hệ số).")
+        parser.add_argument("--members", type=int, help="Với --scale: số người (thay cho hệ số).")
         parser.add_argument(
             "--years",
             type=int,
             default=5,
             help="Với --scale: số năm kế hoạch, đăng ký, đánh giá và hồ sơ công tác (0: không tạo).",
         )
-        parser.add_argument("--seed", type=int, default=demo.DEMO_SEED, help="Hạt giống ngẫu nhiên.")
+        parser.add_argument("--seed", type=int, default=DEMO_SEED, help="Hạt giống ngẫu nhiên.")
 
     def handle(self, *args, **options) -> None:
         has_units = Unit.objects.exists()
-        if options["scale"]:
-            if Unit.objects.filter(code=demo.SCALE_ROOT_CODE).exists():
-                raise CommandError(f"Đã có cây cấp tỉnh (mã {demo.SCALE_ROOT_CODE}); không tạo lại.")
-            if options["units"] < 1 or options["members"] < 0:
-                raise CommandError("--units phải từ 1 trở lên và --members không được âm.")
-            if not has_units:
-                self.build_demo(options["seed"])
-            result = demo.build_scale(
-                units=options["units"], members=options["members"], seed=options["seed"]
-            )
-            seconds = f"{result.seconds:.1f}".replace(".", ",")
-            self.stdout.write(
-                f"Đã tạo cây cấp tỉnh: {_number(result.units)} đơn vị, {_number(result.members)} người "
-                f"trong {seconds} giây."
-            )
-            if options["years"]:
-                root = Unit.objects.get(code=demo.SCALE_ROOT_CODE)
-                this_year = datetime.date.today().year
-                count, took = build_pledges(root, range(this_year - options["years"] + 1, this_year + 1))
-                took_text = f"{took:.1f}".replace(".", ",")
-                self.stdout.write(
-                    f"Đã tạo {_number(count)} bản đăng ký (kèm kế hoạch) trong {took_text} giây."
-                )
-                self.build_records(
-                    root, range(this_year - options["years"] + 1, this_year + 1), options["seed"]
-                )
+        if options["scale"] is not None:
+            self.build_scale(options, has_units)
+            refresh_tallies()  # bulk inserts sent no signals: rebuild the report's tables once
             return
         if has_units:
             if options["if_empty"]:
-                self.print_accounts(demo.existing_demo_accounts(), note=True)
+                self.print_accounts(committee.existing_demo_accounts(), note=True)
                 return
             raise CommandError(
                 "Cơ sở dữ liệu đã có đơn vị; dữ liệu mẫu chỉ tạo trên cơ sở dữ liệu trống "
                 "(dùng --if-empty để bỏ qua, --scale để thêm cây cấp tỉnh)."
             )
         self.build_demo(options["seed"])
+        refresh_tallies()
         self.stdout.write(self.style.SUCCESS("Đã tạo dữ liệu mẫu."))
 
+    def build_scale(self, options: dict, has_units: bool) -> None:
+        if Unit.objects.filter(code=province.SCALE_ROOT_CODE).exists():
+            raise CommandError(f"Đã có cây cấp tỉnh (mã {province.SCALE_ROOT_CODE}); không tạo lại.")
+        factor = options["scale"]
+        units = options["units"] if options["units"] is not None else round(province.UNITS * factor)
+        members = options["members"] if options["members"] is not None else round(province.MEMBERS * factor)
+        if units < 1 or members < 0:
+            raise CommandError("--units phải từ 1 trở lên và --members không được âm.")
+        if not has_units:
+            self.build_demo(options["seed"])
+        result = province.build_scale(
+            units=units, members=members, seed=options["seed"], span_years=options["years"]
+        )
+        self.stdout.write(
+            f"Đã tạo cây cấp tỉnh: {_number(result.units)} đơn vị, {_number(result.members)} người "
+            f"({_number(result.moved)} người đã chuyển sinh hoạt) trong {_seconds(result.seconds)} giây."
+        )
+        if options["years"]:
+            root = Unit.objects.get(code=province.SCALE_ROOT_CODE)
+            this_year = datetime.date.today().year
+            years = range(this_year - options["years"] + 1, this_year + 1)
+            count, took = build_pledges(
+                root, years, registered_share=SCALE_REGISTERED_SHARE, missed_share=SCALE_MISSED_SHARE
+            )
+            self.stdout.write(
+                f"Đã tạo {_number(count)} bản đăng ký (kèm kế hoạch) trong {_seconds(took)} giây."
+            )
+            self.build_records(root, years, options["seed"])
+
     def build_demo(self, seed: int) -> None:
-        accounts = demo.build_demo(seed=seed)
+        accounts = committee.build_demo(seed=seed)
         # Two evaluated past years and the current year with about 70 % registered.
         this_year = datetime.date.today().year
-        root = Unit.objects.get(code=demo.ROOT_CODE)
+        root = Unit.objects.get(code=committee.ROOT_CODE)
         build_pledges(root, range(this_year - 2, this_year + 1), registered_share=0.7)
         self.build_records(root, range(this_year - 2, this_year + 1), seed)
         self.print_accounts(accounts)
@@ -94,16 +117,15 @@ class Command(BaseCommand):
         """Meetings, inspections, documents, conferences, awards and good practices; prints the counts."""
         result = build_records(root, years, seed=seed)
         counts = ", ".join(f"{_number(count)} {label}" for label, count in result.counts.items())
-        seconds = f"{result.seconds:.{1 if result.seconds >= 1 else 2}f}".replace(".", ",")
         self.stdout.write(
             f"Đã tạo hồ sơ công tác năm {years[0]}-{years[-1]} của {root.short_name} "
-            f"trong {seconds} giây: {counts}."
+            f"trong {_seconds(result.seconds)} giây: {counts}."
         )
 
-    def print_accounts(self, accounts: list[demo.DemoAccount], note: bool = False) -> None:
+    def print_accounts(self, accounts: list[committee.DemoAccount], note: bool = False) -> None:
         if not accounts:
             return
-        heading = f"Tài khoản dùng thử (mật khẩu: {demo.DEMO_PASSWORD}"
+        heading = f"Tài khoản dùng thử (mật khẩu: {committee.DEMO_PASSWORD}"
         heading += ", nếu chưa đổi):" if note else "):"
         self.stdout.write(heading)
         for account in accounts:
@@ -111,6 +133,21 @@ class Command(BaseCommand):
             self.stdout.write(f"  {account.username:<8} {account.description}{kept}")
 
 
+def _factor(text: str) -> float:
+    """--scale's factor: a positive number (1 = a province)."""
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError:
+        value = 0
+    if not value > 0:
+        raise ValueError(text)
+    return value
+
+
 def _number(value: int) -> str:
     """Vietnamese thousands grouping: 100000 -> "100.000"."""
     return f"{value:,}".replace(",", ".")
+
+
+def _seconds(value: float) -> str:
+    return f"{value:.{1 if value >= 1 else 2}f}".replace(".", ",")
