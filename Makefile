@@ -61,9 +61,10 @@ test: lint migrations-check
 test-fast: $(BIN)/.installed-dev
 	$(BIN)/pytest -m "not browser" -x -q $(PYTEST_ARGS)
 
-# Prints one figure a line (see docs/operations.md for what each means).
+# Prints one figure a line (see docs/operations.md for what each means). BENCH_SCALE=10 measures
+# on ten times a province (about a million people; its data is built once and kept, like 1x's).
 bench: $(BIN)/.installed-dev
-	DJANGO_SETTINGS_MODULE=config.settings_test $(BIN)/python -m tests.bench
+	DJANGO_SETTINGS_MODULE=config.settings_test $(BIN)/python -m tests.bench --scale $(or $(BENCH_SCALE),1)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,16 +1,29 @@
 """Benchmark figures, one a line (`name value`; names ending in _s are seconds, _mib memory).
 
-Run with `make bench`, i.e. `DJANGO_SETTINGS_MODULE=config.settings_test python -m tests.bench`.
-The import and unit-page figures use a throwaway database: a temporary SQLite file, or, when
-DATABASE_URL points to PostgreSQL, a test database next to it (dropped at the end).
+Run with `make bench` (`make bench BENCH_SCALE=10` for ten times a province), i.e.
+`DJANGO_SETTINGS_MODULE=config.settings_test python -m tests.bench [--scale 10]`.
 
-The province-size figures use data built once by `seed_demo --scale` (about two minutes) and kept
-for the next run: the SQLite file `.bench/scale.sqlite3`, or the PostgreSQL database
-`<DATABASE_URL's name>_bench`. A marker row (`bench_scale_marker`) written only after the data is
-complete records `SCALE_DATA_VERSION` and the year built; without it, or when either differs, the
-data is rebuilt from scratch (an interrupted build is never reused). New migrations are applied to
-reused data. Force a rebuild with `--rebuild-scale` (or `BENCH_REBUILD=1 make bench`), or by
-deleting the file / dropping the database. `--skip-scale` leaves out the province-size figures.
+First, in a throwaway database (a temporary SQLite file, or, when DATABASE_URL points to PostgreSQL,
+a test database next to it, dropped at the end): a 5,000-person import into an empty database
+(`import_empty_*`, to compare with the same import into the province), the sheet pre-check, and
+the unit page of a 500-member cell.
+
+Then the province-size data, built by `seed_demo --scale FACTOR` (factor 1: about 2,000 units and
+100,000 people; 10: ten times that) and kept for the next run of the same factor: the SQLite file
+`.bench/scale.sqlite3` (`.bench/scale-x10.sqlite3`), or the PostgreSQL database
+`<DATABASE_URL's name>_bench` (`..._bench_x10`). A marker row (`bench_scale_marker`) written only
+after the data is complete records `SCALE_DATA_VERSION`, the factor and the year built; without
+it, or when one differs, the data is rebuilt from scratch (an interrupted build is never reused).
+New migrations are applied to reused data. Force a rebuild with `--rebuild-scale` (or
+`BENCH_REBUILD=1 make bench`), or by deleting the file / dropping the database. `--skip-scale`
+leaves out the province-size figures.
+
+On it, as the people who use them: pages of units, people, the pledge cycle and work records; the
+review report page as province staff, district staff and a cell's secretary for the whole tree, the
+district closest to 4,000 people, its largest grassroots committee and that committee's largest
+cell (tests/bench_report.py, with `report_totals()` against one hand-written statement); and a
+5,000-person import into existing cells of that district through the import pages, preview and
+commit, rolled back afterwards so the kept data stays as built.
 """
 
 import argparse
@@ -29,9 +42,10 @@ from pathlib import Path
 MEMBERS = 5000
 CELLS = 10
 PAGE_SIZES = (50, 200)
+DISTRICT_PEOPLE = 4000  # the district-size subtree: the district closest to this many people
 # Bump when seed_demo --scale builds different data, so kept benchmark data is rebuilt.
-SCALE_DATA_VERSION = 1
-SCALE_SQLITE = Path(__file__).resolve().parent.parent / ".bench" / "scale.sqlite3"
+SCALE_DATA_VERSION = 2
+SCALE_DIRECTORY = Path(__file__).resolve().parent.parent / ".bench"
 MARKER = "bench_scale_marker"
 
 
@@ -55,7 +69,7 @@ def timed[T](action: Callable[[], T]) -> tuple[T, float]:
 
 
 def build_workbook(cells: list, today: datetime.date) -> bytes:
-    """A 5,000-row “Đảng viên” sheet, 500 people a cell, with the template's headers."""
+    """A 5,000-row “Đảng viên” sheet spread over `cells`, with the template's headers."""
     from openpyxl import Workbook
 
     from party.demo.people import card_numbers, random_member
@@ -104,13 +118,25 @@ def page(client, url: str, params: dict | None = None, runs: int = 3) -> tuple[i
     return len(queries), statistics.median(times)
 
 
-def bench_import_and_unit_page(admin) -> None:
+def verified_client(user):
+    """A test client signed in as `user`, past the second factor: pages are measured, not sign-in."""
     from django.test import Client
+
+    from tests.conftest import force_login_verified
+
+    client = Client()
+    force_login_verified(client, user)
+    return client
+
+
+# The throwaway database ---------------------------------------------------------------------------
+
+
+def bench_empty_import_and_unit_page(admin) -> None:
     from django.urls import reverse
 
     from party.imports import commit_workbook, preview_workbook
     from party.models import Unit, UnitKind
-    from tests.conftest import force_login_verified
 
     root = Unit.objects.add_root({"code": "BENCH", "short_name": "Đảng bộ đo", "name": "Đảng bộ đo hiệu năng",
                                   "kind": UnitKind.GRASSROOTS_COMMITTEE})  # fmt: skip
@@ -125,19 +151,14 @@ def bench_import_and_unit_page(admin) -> None:
     result, seconds = timed(lambda: preview_workbook(**arguments))
     if not result.ok or result.plans[-1].count("create") != MEMBERS:
         sys.exit(f"preview failed: {[str(e) for e in result.errors[:5]]}")
-    figure(f"import_preview_{MEMBERS}_members_s", seconds)
+    figure(f"import_empty_preview_{MEMBERS}_members_s", seconds)
     bench_sheet_checks(data)
     result, seconds = timed(lambda: commit_workbook(**arguments))
     if not result.ok:
         sys.exit(f"commit failed: {[str(e) for e in result.errors[:5]]}")
-    figure(f"import_commit_{MEMBERS}_members_s", seconds)
-    result, seconds = timed(lambda: preview_workbook(**arguments))
-    figure(f"import_repeat_preview_{MEMBERS}_members_s", seconds)
-    figure("import_repeat_unchanged_rows", result.plans[-1].count("unchanged"))
-    figure("import_repeat_changed_rows", result.plans[-1].count("create") + result.plans[-1].count("update"))
+    figure(f"import_empty_commit_{MEMBERS}_members_s", seconds)
 
-    client = Client()
-    force_login_verified(client, admin)  # pages measured, not the two-step sign-in
+    client = verified_client(admin)
     url = reverse("unit_detail", args=[cells[0].pk])
     size = cells[0].members.count()
     for per_page in PAGE_SIZES:
@@ -179,61 +200,91 @@ def bench_sheet_checks(data: bytes) -> None:
     figure("import_row_gap_refusal_s", seconds, digits=4)
 
 
-def scale_marker_ok() -> bool:
-    """Whether the connected database holds complete scale data of this version and year."""
+# The kept province-size data ------------------------------------------------------------------------
+
+
+def factor_suffix(factor: float) -> str:
+    return "" if factor == 1 else f"_x{factor:g}".replace(".", "_")
+
+
+def scale_marker_ok(factor: float) -> bool:
+    """Whether the connected database holds complete scale data of this version, factor and year."""
     from django.db import connection
 
     if MARKER not in connection.introspection.table_names():
         return False
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT version, built_year FROM {MARKER}")
+        cursor.execute(f"SELECT version, factor, built_year FROM {MARKER}")
         rows = cursor.fetchall()
-    return rows == [(SCALE_DATA_VERSION, datetime.date.today().year)]
+    return rows == [(SCALE_DATA_VERSION, factor, datetime.date.today().year)]
 
 
-def use_scale_database(rebuild: bool) -> bool:
-    """Connect to the kept scale database (emptied first when incomplete or stale) and migrate it.
+def postgres_maintenance(settings_dict: dict, *statements: tuple[str, list]) -> list:
+    """Run statements on the server's `postgres` database (outside a transaction, as CREATE
+    DATABASE needs); returns the rows of the last."""
+    import psycopg2
 
-    Returns whether the scale data must be built.
-    """
+    connection = psycopg2.connect(
+        dbname="postgres",
+        user=settings_dict.get("USER") or None,
+        password=settings_dict.get("PASSWORD") or None,
+        host=settings_dict.get("HOST") or None,
+        port=settings_dict.get("PORT") or None,
+    )
+    connection.autocommit = True
+    rows = []
+    try:
+        with connection.cursor() as cursor:
+            for sql, params in statements:
+                cursor.execute(sql, params)
+                rows = cursor.fetchall() if cursor.description else []
+    finally:
+        connection.close()
+    return rows
+
+
+def use_scale_database(factor: float, rebuild: bool) -> bool:
+    """Connect to the kept scale database of `factor` (emptied first when incomplete or stale) and
+    migrate it. Returns whether the scale data must be built."""
     from django.core.management import call_command
     from django.db import connection
 
     connection.close()
     settings_dict = connection.settings_dict
     if connection.vendor == "postgresql":
-        name = f"{settings_dict['NAME']}_bench"
-        with connection._nodb_cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-            exists = cursor.fetchone() is not None
+        name = f"{settings_dict['NAME']}_bench{factor_suffix(factor)}"
+        exists = bool(
+            postgres_maintenance(settings_dict, ("SELECT 1 FROM pg_database WHERE datname = %s", [name]))
+        )
         settings_dict["NAME"] = name
         if exists and not rebuild:
-            rebuild = not scale_marker_ok()
+            rebuild = not scale_marker_ok(factor)
             connection.close()
         if not exists or rebuild:
-            with connection._nodb_cursor() as cursor:
-                cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-                cursor.execute(f'CREATE DATABASE "{name}"')
+            postgres_maintenance(
+                settings_dict, (f'DROP DATABASE IF EXISTS "{name}"', []), (f'CREATE DATABASE "{name}"', [])
+            )
             rebuild = True
     else:
-        SCALE_SQLITE.parent.mkdir(exist_ok=True)
-        settings_dict["NAME"] = str(SCALE_SQLITE)
-        rebuild = rebuild or not SCALE_SQLITE.exists() or not scale_marker_ok()
+        path = SCALE_DIRECTORY / f"scale{factor_suffix(factor).replace('_', '-')}.sqlite3"
+        SCALE_DIRECTORY.mkdir(exist_ok=True)
+        settings_dict["NAME"] = str(path)
+        rebuild = rebuild or not path.exists() or not scale_marker_ok(factor)
         connection.close()
         if rebuild:
             for suffix in ("", "-wal", "-shm"):
                 with contextlib.suppress(FileNotFoundError):
-                    Path(f"{SCALE_SQLITE}{suffix}").unlink()
+                    Path(f"{path}{suffix}").unlink()
     call_command("migrate", verbosity=0)
     return rebuild
 
 
-def build_scale() -> None:
-    """seed_demo --scale, then the marker that says the data is complete."""
+def build_scale(factor: float) -> None:
+    """seed_demo --scale FACTOR, then the marker that says the data is complete."""
     from django.core.management import call_command
     from django.db import connection
 
-    _, seconds = timed(lambda: call_command("seed_demo", "--scale", stdout=io.StringIO()))
+    _, seconds = timed(lambda: call_command("seed_demo", "--scale", f"{factor:g}", stdout=io.StringIO()))
     figure("scale_data_build_s", seconds)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -242,34 +293,86 @@ def build_scale() -> None:
             cursor.execute("VACUUM ANALYZE")
         else:
             cursor.execute("ANALYZE")
-        cursor.execute(f"CREATE TABLE {MARKER} (version integer NOT NULL, built_year integer NOT NULL)")
         cursor.execute(
-            f"INSERT INTO {MARKER} VALUES (%s, %s)", [SCALE_DATA_VERSION, datetime.date.today().year]
+            f"CREATE TABLE {MARKER} (version integer NOT NULL, factor double precision NOT NULL, "
+            "built_year integer NOT NULL)"
+        )
+        cursor.execute(
+            f"INSERT INTO {MARKER} VALUES (%s, %s, %s)",
+            [SCALE_DATA_VERSION, factor, datetime.date.today().year],
         )
 
 
-def bench_scale(admin) -> str:
+def scale_scopes(root) -> dict:
+    """The report's scopes: the tree, the district closest to DISTRICT_PEOPLE people, its largest
+    grassroots committee, and that committee's largest cell."""
+    from django.db.models import Count
+    from django.db.models.functions import Substr
+
+    from party.models import Member, Unit, UnitKind
+
+    def people_by_prefix(path: str, depth: int) -> dict[str, int]:
+        rows = (
+            Member.objects.filter(unit__path__startswith=path)
+            .annotate(prefix=Substr("unit__path", 1, depth * Unit.steplen))
+            .values("prefix")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        return {row["prefix"]: row["n"] for row in rows}
+
+    sizes = people_by_prefix(root.path, 2)
+    district = Unit.objects.get(path=min(sizes, key=lambda path: (abs(sizes[path] - DISTRICT_PEOPLE), path)))
+    committees = people_by_prefix(district.path, 3)
+    grassroots = Unit.objects.filter(path__in=committees, kind=UnitKind.GRASSROOTS_COMMITTEE)
+    committee = max(grassroots, key=lambda unit: (committees[unit.path], unit.path))
+    cell = (
+        Unit.objects.in_subtree(committee)
+        .filter(kind=UnitKind.CELL)
+        .annotate(size=Count("members"))
+        .order_by("-size", "path")
+        .first()
+    )
+    figure("report_district_people", sizes[district.path])
+    figure("report_committee_people", committees[committee.path])
+    figure("report_cell_people", cell.size)
+    return {"tree": root, "district": district, "committee": committee, "cell": cell}
+
+
+def reader(username: str, role: str | None, unit):
+    """A user with one role on `unit` (the bench's own accounts, kept with the data)."""
+    from django.contrib.auth import get_user_model
+
+    from party.models import UnitRole
+
+    user, _ = get_user_model().objects.get_or_create(username=username)
+    UnitRole.objects.filter(user=user).exclude(unit=unit, role=role).delete()
+    UnitRole.objects.get_or_create(user=user, unit=unit, role=role)
+    return user
+
+
+def bench_scale(admin, factor: float) -> str:
     """The province-size figures; returns the review report's summary line."""
     from django.db.models import Count
-    from django.test import Client
     from django.urls import reverse
 
-    from party.demo.people import SCALE_ROOT_CODE
-    from party.models import Member, Unit
-    from tests.conftest import force_login_verified
+    from party.demo.province import SCALE_ROOT_CODE
+    from party.models import Member, Membership, RoleKind, Unit, UnitKind
 
     root = Unit.objects.get(code=SCALE_ROOT_CODE)
     units = Unit.objects.filter(path__startswith=root.path).count()
-    members = Member.objects.filter(unit__path__startswith=root.path).count()
+    people = Member.objects.filter(unit__path__startswith=root.path)
     figure("scale_units", units)
-    figure("scale_members", members)
+    figure("scale_members", people.count())
+    moved = Membership.objects.filter(member__in=people, ended_on__isnull=False).values("member").distinct()
+    figure("scale_moved_members", moved.count())
+    scopes = scale_scopes(root)
+    district = scopes["district"]
 
-    client = Client()
-    force_login_verified(client, admin)  # pages measured, not the two-step sign-in
+    client = verified_client(admin)
     queries, seconds = page(client, reverse("home"))
     figure("home_page_scale_queries", queries)
     figure("home_page_scale_s", seconds)
-    district = Unit.objects.get_first_child(root)
     for name, unit, params in [
         ("province", root, None),
         ("district", district, None),
@@ -283,7 +386,7 @@ def bench_scale(admin) -> str:
     year = datetime.date.today().year
     biggest_cell = (
         Unit.objects.in_subtree(root)
-        .filter(kind="cell")
+        .filter(kind=UnitKind.CELL)
         .annotate(size=Count("members"))
         .order_by("-size")
         .first()
@@ -316,12 +419,63 @@ def bench_scale(admin) -> str:
         figure(f"{record_type.slug}_list_search_queries", queries)
         figure(f"{record_type.slug}_list_search_s", seconds)
 
-    # The review report (sơ kết / tổng kết) over the five years: ORM against hand-written SQL.
-    from party.models import UnitKind
+    # The review report (sơ kết / tổng kết) over five years, as the people who read it.
     from tests.bench_report import report_figures
 
-    committee = Unit.objects.in_subtree(root).filter(kind=UnitKind.GRASSROOTS_COMMITTEE).order_by("path")[0]
-    return report_figures(root, committee, biggest_cell, figure)
+    province_staff = reader("bench_tinh", RoleKind.STAFF, root)
+    clients = {
+        "province_staff": verified_client(province_staff),
+        "district_staff": verified_client(reader("bench_huyen", RoleKind.STAFF, district)),
+        "secretary": verified_client(reader("bench_bithu", RoleKind.SECRETARY, scopes["cell"])),
+    }
+    summary = report_figures(scopes, clients, factor, figure)
+    cells = list(Unit.objects.in_subtree(district).filter(kind=UnitKind.CELL).order_by("path")[:CELLS])
+    bench_import(clients["province_staff"], cells)
+    return summary
+
+
+def bench_import(client, cells: list) -> None:
+    """A 5,000-person workbook into existing cells through the import pages, as province staff:
+    upload (the preview is made there) and confirmation, then the same file again (every row
+    unchanged). Work the app leaves to the end of the transaction (`on_commit`) runs inside each
+    timed request; everything is rolled back afterwards, so the kept data stays as built."""
+    from django.db import transaction
+    from django.test import TestCase
+    from django.urls import reverse
+
+    from party.models import ImportBatch
+
+    data = build_workbook(cells, datetime.date.today())
+
+    def request(url: str, **payload):
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            return client.post(url, payload)
+
+    def upload():
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        response = request(reverse("import_upload"), file=SimpleUploadedFile("bench.xlsx", data))
+        assert response.status_code == 302, response.content.decode()[-2000:]
+        return ImportBatch.objects.latest("pk")
+
+    def sheet(batch) -> dict:
+        return batch.summary["sheets"][-1]
+
+    with transaction.atomic():
+        batch, seconds = timed(upload)
+        if batch.status != ImportBatch.Status.PENDING or sheet(batch)["created"] != MEMBERS:
+            sys.exit(f"preview failed: {batch.summary.get('errors', [])[:5]}")
+        figure(f"import_preview_{MEMBERS}_members_s", seconds)
+        response, seconds = timed(lambda: request(reverse("import_confirm", args=[batch.pk])))
+        batch.refresh_from_db()
+        if response.status_code != 302 or batch.status != ImportBatch.Status.DONE:
+            sys.exit(f"commit failed: {batch.summary.get('errors', [])[:5]}")
+        figure(f"import_commit_{MEMBERS}_members_s", seconds)
+        batch, seconds = timed(upload)
+        figure(f"import_repeat_preview_{MEMBERS}_members_s", seconds)
+        figure("import_repeat_unchanged_rows", sheet(batch)["unchanged"])
+        figure("import_repeat_changed_rows", sheet(batch)["created"] + sheet(batch)["updated"])
+        transaction.set_rollback(True)
 
 
 def main() -> None:
@@ -330,7 +484,15 @@ def main() -> None:
     )
     parser.add_argument("--skip-scale", action="store_true", help="leave out the province-size figures")
     parser.add_argument("--rebuild-scale", action="store_true", help="rebuild the kept province-size data")
+    parser.add_argument(
+        "--scale",
+        type=float,
+        default=float(os.environ.get("BENCH_SCALE") or 1),
+        help="size of the province data: 1 (default) about 100,000 people, 10 about a million",
+    )
     options = parser.parse_args()
+    if not options.scale > 0:
+        parser.error("--scale must be positive")
 
     sqlite_path = use_throwaway_database()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
@@ -353,7 +515,7 @@ def main() -> None:
         else:
             call_command("migrate", verbosity=0)
         admin = get_user_model().objects.create_superuser(username="bench", password=None, email="")
-        bench_import_and_unit_page(admin)
+        bench_empty_import_and_unit_page(admin)
     finally:
         if old_config is not None:
             teardown_databases(old_config, verbosity=0)  # restores the configured database name
@@ -364,14 +526,14 @@ def main() -> None:
                     Path(f"{sqlite_path}{suffix}").unlink()
     if not options.skip_scale:
         rebuild = options.rebuild_scale or os.environ.get("BENCH_REBUILD", "") not in ("", "0")
-        if use_scale_database(rebuild):
-            build_scale()
+        if use_scale_database(options.scale, rebuild):
+            build_scale(options.scale)
         else:
             figure("scale_data_reused", 1)
         admin, _ = get_user_model().objects.get_or_create(
             username="bench", defaults={"is_staff": True, "is_superuser": True}
         )
-        summary = bench_scale(admin)
+        summary = bench_scale(admin, options.scale)
         connections.close_all()
     figure("bench_total_s", time.perf_counter() - started)
     if not options.skip_scale:
