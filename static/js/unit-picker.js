@@ -28,7 +28,7 @@
 
     // The chosen id is what the form sends; the typed text only when it was not picked.
     input.removeAttribute("name");
-    picker.querySelectorAll("[data-unit-picker-hint], .unit-picker-find").forEach((n) => { n.hidden = true; });
+    picker.querySelectorAll("[data-unit-picker-hint], .unit-picker-find").forEach((n) => n.remove());
     if (select) {
       select.hidden = true;
       document.querySelectorAll(`label[for="${select.id}"]`).forEach((label) => { label.htmlFor = input.id; });
@@ -171,7 +171,6 @@
     }
 
     input.addEventListener("input", () => {
-      if (select && !input.value.trim()) select.value = "";  // an emptied box is no unit
       clearTimeout(timer);
       timer = setTimeout(search, DELAY_MS);
     });
@@ -224,6 +223,7 @@
     if (form) {
       form.addEventListener("submit", () => {
         const typed = input.value.trim();
+        if (select && !typed) select.value = "";  // an emptied box is no unit
         if (typed && typed !== chosenLabel()) input.name = searchName;
         else input.removeAttribute("name");
       });
