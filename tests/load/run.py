@@ -9,7 +9,8 @@ after another, and prints one figure a line and a summary line (PASS/FAIL agains
   every registration saved is in the database with the text last saved;
 - cell: 50 connections without think time on one secretary's cell page (about 50 members), with
   wrk when installed (locust otherwise), once with the server's CONN_MAX_AGE and, with
-  --compare-conn-max-age, once with 0;
+  --compare-conn-max-age, once with 0: figures for information (throughput, latency, CPU a
+  request), only errors fail the run (its throughput target measured the box, not the product);
 - logins: 2 logins (and logouts) a second;
 - pg-restart (only with --pg-restart): PostgreSQL restarted during a light run; errors must stop
   once it is back, without restarting the app. Never while other people's tests use the cluster.
@@ -304,8 +305,6 @@ def main() -> None:
             verdict("saves_present", present == len(data["saved"]) > 0)
         if "cell" in scenarios:
             cell = cell_page("cell", server, accounts, env)
-            verdict("cell_rps>=200", cell["per_s"] >= 200)
-            verdict("cell_p99<300", cell["p99_ms"] < 300)
             verdict("cell_no_errors", cell["errors"] == 0)
         if "logins" in scenarios:
             # 10 users, one login every 5 s each: 2 logins a second while a login takes under 5 s.
