@@ -10,6 +10,7 @@ viewer (viewer of DB), admin (superuser), outsider (no role).
 import base64
 import datetime
 import re
+import time
 
 import pytest
 from django.conf import settings
@@ -81,9 +82,24 @@ def give_device(user) -> TOTPDevice:
     return TOTPDevice.objects.create(user=user, name=two_factor.APP_DEVICE_NAME, confirmed=True)
 
 
-def current_code(device: TOTPDevice) -> str:
-    """The code the authenticator app shows now."""
+def current_code(device: TOTPDevice, wait: bool = True) -> str:
+    """The code the authenticator app shows now. Only the current 30-second step's code is
+    accepted, so with `wait` a code is never handed out in the last 3 seconds of its step (it
+    could turn before the request is served): the step turns first, as a person would wait."""
+    if wait:
+        wait_for_a_fresh_step()
     return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):0{device.digits}d}"
+
+
+def code_for_secret(secret: str) -> str:
+    """The current code of an authenticator set up with this base32 secret (the enrolment page's)."""
+    wait_for_a_fresh_step()
+    return f"{totp(base64.b32decode(secret.replace(' ', ''))):06d}"
+
+
+def wait_for_a_fresh_step(margin: float = 3) -> None:
+    if (remaining := 30 - time.time() % 30) < margin:
+        time.sleep(remaining + 0.05)
 
 
 def pass_second_factor(client, user, secure: bool = False) -> bool:
@@ -91,21 +107,39 @@ def pass_second_factor(client, user, secure: bool = False) -> bool:
     current code, or enrol with a code computed from the secret the enrolment page shows.
 
     The device's last used time step is cleared first: a test may log the same persona in
-    several times within one 30-second step, and a code is accepted only once. The form's CSRF
-    token is sent too, for clients that enforce it (over HTTPS, with the referer browsers send).
+    several times within one 30-second step, and a code is accepted only once. Only the current
+    step's code is accepted, so a code computed just before the step turns is typed again with
+    the new step's code, as a person would. The form's CSRF token is sent too, for clients that
+    enforce it (over HTTPS, with the referer browsers send).
     """
+    for _attempt in range(2):
+        started_in = int(time.time()) // 30
+        done = _type_code(client, user, secure)
+        if done is None:  # no code asked for
+            return True
+        if done or int(time.time()) // 30 == started_in:
+            return done
+        # The step turned while the code was on its way: the device throttles a wrong code.
+        TOTPDevice.objects.filter(user=user).update(
+            throttling_failure_count=0, throttling_failure_timestamp=None
+        )
+    return False
+
+
+def _type_code(client, user, secure: bool) -> bool | None:
+    """True when the code was accepted, False when refused, None when no code is asked for."""
     step = client.session.get(two_factor.STATE)
     if step == two_factor.VERIFY:
         device = two_factor.app_devices(user).first()
         TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)
-        url, code = reverse("two_factor_verify"), current_code(device)
+        url, code = reverse("two_factor_verify"), current_code(device, wait=False)
     elif step == two_factor.ENROL:
         url = reverse("two_factor_enrol")
         page = client.get(url, secure=secure).content.decode()
         secret = re.search(r'<code id="secret">([A-Z2-7 ]+)</code>', page).group(1)
         code = f"{totp(base64.b32decode(secret.replace(' ', ''))):06d}"
     else:
-        return True
+        return None
     data = {"code": code}
     if settings.CSRF_COOKIE_NAME in client.cookies:
         data["csrfmiddlewaretoken"] = client.cookies[settings.CSRF_COOKIE_NAME].value
