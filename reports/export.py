@@ -1,14 +1,18 @@
 """The review report as an Excel workbook ("Xuất Excel").
 
-`write_report_workbook()` writes, in openpyxl's write-only mode (streamed through lxml, memory
-flat however many rows):
+`write_report_workbook()` writes, in openpyxl's write-only mode (each sheet's rows streamed to a
+temporary file through lxml, memory flat however many rows):
 - "Tổng hợp": the formal heading, then every total of the page (reports/layout.py), the
-  issuer tables of awards and commendations, and the ratings per year;
+  issuer tables of awards and commendations, the ratings per year, and the list sheets that
+  follow with their row counts (and why a list was cut into several sheets);
 - "Theo năm", "Theo đơn vị": the two breakdowns with the page's columns and a native bar chart;
-- the lists behind the totals (reports/export_lists.py), left out when `aggregate_only`.
+- the lists behind the totals (reports/export_lists.py), each as one sheet or, past Excel's
+  row limit, several (reports/export_parts.py); left out when `aggregate_only`.
 Write-only sheets cannot merge cells, so the heading is written in plain cells over wide columns.
 """
 
+import contextlib
+import os
 import re
 import unicodedata
 from collections.abc import Callable
@@ -16,13 +20,13 @@ from typing import BinaryIO
 
 from openpyxl.chart import BarChart, Reference
 from openpyxl.workbook import Workbook
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from party.models import Unit
+from party.xlsx import WriteOnlySheet
 from pledges.models import AwardCategory
 from reports.export_cells import header_row, register_styles, start_sheet, styled, text_cell
-from reports.export_lists import LIST_SHEETS, Progress, list_row_estimate, write_list
-from reports.export_raw import save_workbook
+from reports.export_lists import LIST_SHEETS, ListSheet, Progress, list_row_estimate
+from reports.export_parts import ListPart, plan_list, split_note, write_part
 from reports.layout import (
     BREAKDOWN_COLUMNS,
     RECOGNITION_TITLES,
@@ -32,6 +36,8 @@ from reports.layout import (
 )
 from reports.queries import Scope
 from reports.totals import ChildRow, Figures, ReportTotals, report_totals
+
+Plans = list[tuple[ListSheet, list[ListPart]]]  # each list and the sheets it is written as
 
 # The breakdown columns drawn in the charts (by label, as the page names them).
 CHARTED = ("Lượt đăng ký", "Khen thưởng tập thể", "Khen thưởng cá nhân")
@@ -48,23 +54,35 @@ def write_report_workbook(
 ) -> int:
     """Write the report's workbook to `out` (a path or a binary file); returns the list rows written.
 
-    `progress(rows_so_far)` is called every few thousand list rows.
+    `progress(rows_so_far)` is called every few thousand list rows. Raises `ExportError` (with a
+    message for the person) when a list sheet did not get the rows counted for it; nothing
+    complete is written to `out` then.
     """
     totals = report_totals(unit, first_year, last_year)
+    scope = Scope(unit, first_year, last_year)
+    plans = [] if aggregate_only else [(sheet, plan_list(sheet, scope)) for sheet in LIST_SHEETS]
     workbook = Workbook(write_only=True)
     register_styles(workbook)
-    _summary_sheet(workbook, totals)
+    _summary_sheet(workbook, totals, plans)
     _year_sheet(workbook, totals)
     _child_sheet(workbook, totals)
     counter = Progress(progress)
-    raw_sheets = []
-    if not aggregate_only:
-        scope = Scope(unit, first_year, last_year)
-        for sheet in LIST_SHEETS:
-            if raw := write_list(workbook, sheet, scope, counter):
-                raw_sheets.append(raw)
-    save_workbook(workbook, out, raw_sheets)
+    try:
+        for _sheet, parts in plans:
+            for part in parts:
+                write_part(workbook, part, counter)
+    except BaseException:
+        _discard(workbook)
+        raise
+    workbook.save(out)
     return counter.rows
+
+
+def _discard(workbook: Workbook) -> None:
+    """Close an abandoned workbook's sheets: openpyxl deletes a write-only sheet's temporary file
+    when the workbook is saved, otherwise only when the process ends (the worker runs for days)."""
+    with contextlib.suppress(Exception), open(os.devnull, "wb") as sink:
+        workbook.save(sink)
 
 
 def estimate_list_rows(unit: Unit, first_year: int, last_year: int, *, aggregate_only: bool = False) -> int:
@@ -75,16 +93,22 @@ def estimate_list_rows(unit: Unit, first_year: int, last_year: int, *, aggregate
     return list_row_estimate(Scope(unit, first_year, last_year))
 
 
-def export_file_name(unit: Unit, first_year: int, last_year: int) -> str:
-    """'Bao-cao_<short name>_2021-2025.xlsx': Vietnamese letters kept, anything else that is not a
-    letter or a digit becomes '-', so the name is safe on every file system."""
-    name = unicodedata.normalize("NFC", unit.short_name or unit.code)
-    name = re.sub(r"[^\w]+|_+", "-", name).strip("-")[:60] or "don-vi"
+def export_file_name(
+    unit: Unit, first_year: int, last_year: int, *, what: str = "Bao-cao", extension: str = "xlsx"
+) -> str:
+    """'Bao-cao_<short name>_2021-2025.xlsx' ('Đăng-ký_…_2021-2025.csv' for a list): Vietnamese
+    letters kept, anything else that is not a letter or a digit becomes '-', so the name is safe
+    on every file system."""
+    name = _file_safe(unit.short_name or unit.code)[:60] or "don-vi"
     years = str(first_year) if first_year == last_year else f"{first_year}-{last_year}"
-    return f"Bao-cao_{name}_{years}.xlsx"
+    return f"{_file_safe(what)}_{name}_{years}.{extension}"
 
 
-def _summary_sheet(workbook: Workbook, totals: ReportTotals) -> None:
+def _file_safe(text: str) -> str:
+    return re.sub(r"[^\w]+|_+", "-", unicodedata.normalize("NFC", text)).strip("-")
+
+
+def _summary_sheet(workbook: Workbook, totals: ReportTotals, plans: Plans) -> None:
     ws = start_sheet(workbook, "Tổng hợp", [64, 16, 16, 16, 16], freeze=None, title_rows=None)
     ws.print_options.gridLines = False
     heading = formal_heading(totals.unit, totals.first_year, totals.last_year)
@@ -105,9 +129,10 @@ def _summary_sheet(workbook: Workbook, totals: ReportTotals) -> None:
     for category in (AwardCategory.AWARD, AwardCategory.COMMENDATION):
         _issuer_table(ws, totals, category)
     _ratings(ws, totals)
+    _list_sheets(ws, plans)
 
 
-def _issuer_table(ws: WriteOnlyWorksheet, totals: ReportTotals, category: str) -> None:
+def _issuer_table(ws: WriteOnlySheet, totals: ReportTotals, category: str) -> None:
     rows = totals.award_table(category)
     if not rows:
         return
@@ -120,7 +145,7 @@ def _issuer_table(ws: WriteOnlyWorksheet, totals: ReportTotals, category: str) -
     ws.append([])
 
 
-def _ratings(ws: WriteOnlyWorksheet, totals: ReportTotals) -> None:
+def _ratings(ws: WriteOnlySheet, totals: ReportTotals) -> None:
     table = rating_table(totals)
     if not table.levels:
         return
@@ -131,7 +156,23 @@ def _ratings(ws: WriteOnlyWorksheet, totals: ReportTotals) -> None:
         ws.append([text_cell(ws, level), *counts, styled(ws, table.totals[index], "bc_total")])
 
 
-def _figures_row(ws: WriteOnlyWorksheet, figures: Figures, total: bool = False) -> list:
+def _list_sheets(ws: WriteOnlySheet, plans: Plans) -> None:
+    """The list sheets that follow, with their row counts; a list cut into several sheets says
+    why and how."""
+    if not plans:
+        return
+    ws.append([])
+    ws.append(header_row(ws, ["Danh sách kèm theo (trang tính)", "Số dòng"]))
+    for sheet, parts in plans:
+        for part in parts:
+            label = f"{part.title}: {sheet.title}, {part.note}" if part.note else part.title
+            ws.append([text_cell(ws, label), part.rows])
+    for sheet, parts in plans:
+        if note := split_note(sheet, parts):
+            ws.append([text_cell(ws, note, "bc_italic")])
+
+
+def _figures_row(ws: WriteOnlySheet, figures: Figures, total: bool = False) -> list:
     share_style, number_style = ("bc_total_share", "bc_total") if total else ("bc_share", None)
     row = []
     for column in BREAKDOWN_COLUMNS:
@@ -143,7 +184,7 @@ def _figures_row(ws: WriteOnlyWorksheet, figures: Figures, total: bool = False) 
     return row
 
 
-def _breakdown_sheet(workbook: Workbook, title: str, first: tuple[str, float]) -> WriteOnlyWorksheet:
+def _breakdown_sheet(workbook: Workbook, title: str, first: tuple[str, float]) -> WriteOnlySheet:
     widths = [first[1], *[12] * len(BREAKDOWN_COLUMNS)]
     ws = start_sheet(workbook, title, widths, landscape=True, freeze="B2")
     ws.append(header_row(ws, [first[0], *[column.label for column in BREAKDOWN_COLUMNS]]))
@@ -174,7 +215,7 @@ def _child_sheet(workbook: Workbook, totals: ReportTotals) -> None:
     _chart(ws, "Đăng ký và khen thưởng theo đơn vị", len(totals.by_child), horizontal=True)
 
 
-def _chart(ws: WriteOnlyWorksheet, title: str, rows: int, *, horizontal: bool) -> None:
+def _chart(ws: WriteOnlySheet, title: str, rows: int, *, horizontal: bool) -> None:
     """A native bar chart of the charted columns over the data rows (the total row left out)."""
     chart = BarChart()
     chart.type = "bar" if horizontal else "col"

@@ -10,14 +10,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
-from party.xlsx import FORMULA_STARTS, text_cell
+from party.xlsx import WriteOnlySheet, text_cell
 
 TEXT, WRAP, INT, DATE, SHARE = "text", "wrap", "int", "date", "share"
 
@@ -57,7 +55,7 @@ def register_styles(workbook: Workbook) -> None:
         workbook.add_named_style(style)
 
 
-def styled(ws: WriteOnlyWorksheet, value, style: str | None = None):
+def styled(ws: WriteOnlySheet, value, style: str | None = None):
     """A value with a named style; text goes through `text_cell`, so it is never a formula."""
     if isinstance(value, str):
         return text_cell(ws, value, style)
@@ -82,7 +80,7 @@ def start_sheet(
     landscape: bool = False,
     freeze: str | None = "A2",
     title_rows: str | None = "1:1",
-) -> WriteOnlyWorksheet:
+) -> WriteOnlySheet:
     """A write-only sheet with its columns, frozen header rows and A4 page set before any row."""
     ws = workbook.create_sheet(title)
     for index, width in enumerate(widths, start=1):
@@ -101,13 +99,13 @@ def start_sheet(
     return ws
 
 
-def header_row(ws: WriteOnlyWorksheet, labels: Iterable[str]) -> list[WriteOnlyCell]:
+def header_row(ws: WriteOnlySheet, labels: Iterable[str]) -> list[WriteOnlyCell]:
     return [styled(ws, label, "bc_header") for label in labels]
 
 
-def list_cells(ws: WriteOnlyWorksheet, columns: Sequence[ListColumn], values: Sequence) -> list:
-    """One list row: dates and long text styled, numbers and harmless short text bare (the fast
-    path: a long list spends most of its time here and in openpyxl's cell writer)."""
+def list_cells(ws: WriteOnlySheet, columns: Sequence[ListColumn], values: Sequence) -> list:
+    """One list row: dates and long text styled, numbers and harmless short text bare (openpyxl
+    writes a bare value without making a cell object of its own for it)."""
     row = []
     append = row.append
     for column, value in zip(columns, values, strict=True):
@@ -117,10 +115,7 @@ def list_cells(ws: WriteOnlyWorksheet, columns: Sequence[ListColumn], values: Se
         elif not value:
             append(None)  # no cell at all
         elif kind is TEXT:
-            if value.startswith(FORMULA_STARTS) or ILLEGAL_CHARACTERS_RE.search(value):
-                append(text_cell(ws, value))
-            else:
-                append(value)
+            append(text_cell(ws, value))
         elif kind is WRAP:
             append(text_cell(ws, value, "bc_wrap"))
         elif kind is DATE:

@@ -1,8 +1,10 @@
-"""The list sheets of the review report's workbook: the records behind the totals.
+"""The lists of the review report's exports: the records behind the totals.
 
 Each list is one `values_list` query with its joins, read with `.iterator(chunk_size=CHUNK)` (a
 server-side cursor on PostgreSQL) and written row by row, so memory stays flat however long the
-list (no row is kept, no query per row: tests/reports/test_export_memory.py).
+list (no row is kept, no query per row: tests/reports/test_export_memory.py). The workbook
+writes them as sheets (reports/export_parts.py, which cuts a list too long for one sheet), the
+CSV download one list a file (reports/export_csv.py).
 Each list holds exactly the records the totals count (docs/report-counting.md): registrations and
 awards of the subtree and span, meetings with the Directive-05 content, inspections about it.
 Every one of them names people, or carries free text that may, so the aggregate-only workbook
@@ -12,10 +14,9 @@ leaves them all out.
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.aggregates import StringAgg
 from django.db.models.functions import Coalesce
-from openpyxl.workbook import Workbook
 
 from party.models import (
     ConductingBody,
@@ -27,12 +28,10 @@ from party.models import (
     PartyStatus,
 )
 from pledges.models import Award, AwardCategory, Pledge
-from reports.export_cells import DATE, INT, WRAP, ListColumn, header_row, list_cells, start_sheet
-from reports.export_raw import RawRows, can_write_raw
+from reports.export_cells import DATE, INT, WRAP, ListColumn
 from reports.queries import Scope
 
-# Rows fetched at a time: 500 rather than Django's 2,000 holds a quarter of the rows in memory
-# (3 MiB less at the province's peak) for no measurable time.
+# Rows fetched at a time: fewer than Django's 2,000 keeps less in memory, for no measurable time.
 CHUNK = 500
 PROGRESS_EVERY = 5000
 
@@ -46,27 +45,41 @@ BODY = dict(ConductingBody.choices)
 
 @dataclass(frozen=True)
 class ListSheet:
-    """A sheet title, its columns, the rows of the scope, and how a database row becomes cells."""
+    """One list: its sheet title, its key (the CSV download's), its columns, which records of a
+    scope it holds, the database row read for each, and how that row becomes the list's values."""
 
+    key: str
     title: str
     columns: Sequence[ListColumn]
-    rows: Callable[[Scope], QuerySet]
+    source: Callable[[], QuerySet]  # the model's records the list may hold
+    date_field: str  # the field that places a record in a year
+    select: Callable[[QuerySet], QuerySet]  # ordered `values_list` of the records
     convert: Callable[[tuple], Sequence]
 
+    def records(self, scope: Scope) -> QuerySet:
+        """The records of the scope's subtree and span (annotated with year and child, unordered):
+        what the list holds, and what is counted."""
+        return scope.records(self.source(), self.date_field)
 
-def _registrations(scope: Scope) -> QuerySet:
-    return (
-        scope.records(Pledge.objects.all(), "year")
-        .order_by("year", "unit__path", "member__sort_key", "pk")
-        .values_list(
-            "member__full_name",
-            "member__party_status",
-            "member__is_leader",
-            "unit__short_name",
-            "year",
-            "deed_count",
-            "rating__name",
-        )
+    def rows(self, scope: Scope, where: Q | None = None) -> QuerySet:
+        """The list's database rows in order, optionally only those `where` allows."""
+        records = self.records(scope)
+        return self.select(records.filter(where) if where is not None else records)
+
+    @property
+    def headers(self) -> list[str]:
+        return [column.header for column in self.columns]
+
+
+def _registrations(records: QuerySet) -> QuerySet:
+    return records.order_by("year", "unit__path", "member__sort_key", "pk").values_list(
+        "member__full_name",
+        "member__party_status",
+        "member__is_leader",
+        "unit__short_name",
+        "year",
+        "deed_count",
+        "rating__name",
     )
 
 
@@ -78,22 +91,18 @@ def _registration_row(row: tuple) -> tuple:
     return (name, who, unit, year, deeds, rating)
 
 
-def _awards(scope: Scope) -> QuerySet:
-    return (
-        scope.records(Award.objects.all(), Award.year_field)
-        .order_by("decision_date", "pk")
-        .values_list(
-            "decision_date",
-            "decision_number",
-            "form__category",
-            "form__name",
-            "issuer__name",
-            "recipient_member__full_name",
-            "recipient_unit__short_name",
-            "was_party_member",
-            "unit__short_name",
-            "achievement",
-        )
+def _awards(records: QuerySet) -> QuerySet:
+    return records.order_by("decision_date", "pk").values_list(
+        "decision_date",
+        "decision_number",
+        "form__category",
+        "form__name",
+        "issuer__name",
+        "recipient_member__full_name",
+        "recipient_unit__short_name",
+        "was_party_member",
+        "unit__short_name",
+        "achievement",
     )
 
 
@@ -115,13 +124,9 @@ def _award_row(row: tuple) -> tuple:
     )
 
 
-def _meetings(scope: Scope) -> QuerySet:
-    return (
-        scope.records(Meeting.objects.filter(includes_directive=True), Meeting.year_field)
-        .order_by("held_on", "unit__path", "pk")
-        .values_list(
-            "held_on", "unit__short_name", "kind", "topic", "attendance_present", "attendance_expected"
-        )
+def _meetings(records: QuerySet) -> QuerySet:
+    return records.order_by("held_on", "unit__path", "pk").values_list(
+        "held_on", "unit__short_name", "kind", "topic", "attendance_present", "attendance_expected"
     )
 
 
@@ -154,10 +159,9 @@ def _finding_count(**conditions) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def _inspections(scope: Scope) -> QuerySet:
+def _inspections(records: QuerySet) -> QuerySet:
     return (
-        scope.records(Inspection.objects.filter(about_directive=True), Inspection.year_field)
-        .annotate(
+        records.annotate(
             unit_targets=_names("target_units"),
             member_targets=_names("target_members"),
             finding_count=_finding_count(),
@@ -199,6 +203,7 @@ def _inspection_row(row: tuple) -> tuple:
 
 LIST_SHEETS = [
     ListSheet(
+        "registrations",
         "Đăng ký",
         [
             ListColumn("Họ và tên", 28),
@@ -208,10 +213,13 @@ LIST_SHEETS = [
             ListColumn("Số việc làm", 10, INT),
             ListColumn("Xếp loại", 28),
         ],
+        Pledge.objects.all,
+        "year",
         _registrations,
         _registration_row,
     ),
     ListSheet(
+        "awards",
         "Khen thưởng",
         [
             ListColumn("Ngày quyết định", 12, DATE),
@@ -224,10 +232,13 @@ LIST_SHEETS = [
             ListColumn("Đơn vị", 24, WRAP),
             ListColumn("Thành tích", 50, WRAP),
         ],
+        Award.objects.all,
+        Award.year_field,
         _awards,
         _award_row,
     ),
     ListSheet(
+        "meetings",
         "Sinh hoạt chi bộ",
         [
             ListColumn("Ngày sinh hoạt", 12, DATE),
@@ -237,10 +248,13 @@ LIST_SHEETS = [
             ListColumn("Số có mặt", 10, INT),
             ListColumn("Số phải dự", 10, INT),
         ],
+        lambda: Meeting.objects.filter(includes_directive=True),
+        Meeting.year_field,
         _meetings,
         _meeting_row,
     ),
     ListSheet(
+        "inspections",
         "Kiểm tra, giám sát",
         [
             ListColumn("Ngày bắt đầu", 12, DATE),
@@ -254,6 +268,8 @@ LIST_SHEETS = [
             ListColumn("Đã khắc phục", 12, INT),
             ListColumn("Kết luận", 50, WRAP),
         ],
+        lambda: Inspection.objects.filter(about_directive=True),
+        Inspection.year_field,
         _inspections,
         _inspection_row,
     ),
@@ -273,25 +289,15 @@ class Progress:
             self.report(self.rows)
 
 
-def write_list(workbook: Workbook, sheet: ListSheet, scope: Scope, progress: Progress) -> RawRows | None:
-    """Write one list sheet; a plain list's rows go through the fast path (returned: the caller
-    splices them in when saving, `export_raw.save_workbook`)."""
-    ws = start_sheet(workbook, sheet.title, [column.width for column in sheet.columns], landscape=True)
-    ws.append(header_row(ws, [column.header for column in sheet.columns]))
-    raw = RawRows(ws, sheet.columns) if can_write_raw(sheet.columns) else None
-    for row in _stream(sheet.rows(scope)):
-        if raw:
-            raw.append(sheet.convert(row))
-        else:
-            ws.append(list_cells(ws, sheet.columns, sheet.convert(row)))
-        progress.tick()
-    return raw
-
-
-def _stream(queryset: QuerySet) -> Iterator[tuple]:
+def stream(queryset: QuerySet) -> Iterator[tuple]:
+    """A list's rows, fetched `CHUNK` at a time."""
     return queryset.iterator(chunk_size=CHUNK)
 
 
 def list_row_estimate(scope: Scope) -> int:
     """How many list rows the workbook will have: one count per list."""
-    return sum(sheet.rows(scope).order_by().count() for sheet in LIST_SHEETS)
+    return sum(sheet.records(scope).count() for sheet in LIST_SHEETS)
+
+
+def list_sheet(key: str) -> ListSheet:
+    return next(sheet for sheet in LIST_SHEETS if sheet.key == key)

@@ -7,6 +7,7 @@ from django.tasks import task
 from django.utils import timezone
 
 from reports.export import write_report_workbook
+from reports.export_parts import ExportError
 from reports.models import EXPORT_DIR, ExportStatus, ReportExport
 
 logger = logging.getLogger(__name__)
@@ -19,7 +20,9 @@ def run_report_export(export_id: str) -> int:
     """Write the export's workbook under MEDIA_ROOT/exports/, recording progress as it goes.
 
     The file is written under a temporary name and renamed when complete, so a download never
-    sees half a workbook. Returns the number of list rows written.
+    sees half a workbook. A workbook whose lists did not get the rows counted for them is
+    deleted, and the job shows why (`ExportError`'s message). Returns the number of list rows
+    written.
     """
     jobs = ReportExport.objects.filter(pk=export_id)
     export = jobs.select_related("unit").get()
@@ -37,10 +40,11 @@ def run_report_export(export_id: str) -> int:
             progress=lambda done: jobs.update(rows_done=done),
         )
         partial.replace(path)
-    except Exception:
+    except Exception as error:
         logger.exception("Report export %s failed", export_id)
         partial.unlink(missing_ok=True)
-        jobs.update(status=ExportStatus.FAILED, error=FAILED_MESSAGE, finished_at=timezone.now())
+        message = str(error) if isinstance(error, ExportError) else FAILED_MESSAGE
+        jobs.update(status=ExportStatus.FAILED, error=message, finished_at=timezone.now())
         raise
     jobs.update(
         status=ExportStatus.DONE,

@@ -6,14 +6,17 @@ the data may become a formula; the aggregate-only workbook must name no one.
 """
 
 import io
+import tempfile
 import zipfile
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from party.models import Inspection, Meeting, Member, Unit
 from pledges.models import Award
 from reports.export import estimate_list_rows, export_file_name, write_report_workbook
+from reports.export_parts import ExportError
 from reports.layout import BREAKDOWN_COLUMNS, breakdown_row, formal_heading, summary_sections
 from reports.totals import report_totals
 from tests.reports import test_totals
@@ -185,8 +188,9 @@ def test_inspection_targets_are_named_without_a_query_per_row(
     for when in ("2025-02-01", "2024-11-11"):
         other = Inspection.objects.get(started_on=when)
         other.target_members.add(world["people"]["binh"])
-    # report_totals' 15 queries, one per list, and a few for the heading and named styles.
-    with django_assert_max_num_queries(15 + 4 + 4):
+    # report_totals' 15 queries; per list, one count by year (what each sheet must hold, before
+    # anything is written) and the list itself; a few for the heading and named styles.
+    with django_assert_max_num_queries(15 + 4 * 2 + 4):
         _rows, book, _raw = export(committee)
     targets = [row[6] for row in data_rows(book["Kiểm tra, giám sát"])]
     assert targets[1:3] == ["Trần Thị Bình", "Trần Thị Bình"]
@@ -294,3 +298,115 @@ def test_a_unit_without_records_still_gets_every_sheet(world):
     assert [list(r) for r in book["Đăng ký"].iter_rows(values_only=True)] == [
         ["Họ và tên", "Đối tượng", "Đơn vị đăng ký", "Năm", "Số việc làm", "Xếp loại"]
     ]
+
+
+def list_sheets_of(book) -> dict[str, list[tuple]]:
+    """Every sheet after the three summary sheets, with its data rows."""
+    return {ws.title: data_rows(ws) for ws in book.worksheets[3:]}
+
+
+def test_a_list_past_the_sheet_limit_is_split_by_year_then_by_child(committee, world, monkeypatch):
+    whole = list_sheets_of(export(committee)[1])
+    monkeypatch.setattr("reports.export_parts.SHEET_ROWS", 4)
+    rows, book, _raw = export(committee)
+    sheets = list_sheets_of(book)
+    # Registrations: 9 rows, 4 in 2024, 5 in 2025; 2025 by child in tree order: Chi bộ A (An,
+    # Bình, Cường) and B (Dung) fill the first sheet, Đảng bộ P (Em, in Chi bộ D) the second.
+    # Awards: 5 rows, 3 in 2024 and 2 in 2025. Meetings (3) and inspections (4) fit one sheet.
+    assert {title: len(rows) for title, rows in sheets.items()} == {
+        "Đăng ký 2024": 4,
+        "Đăng ký 2025 (1)": 4,
+        "Đăng ký 2025 (2)": 1,
+        "Khen thưởng 2024": 3,
+        "Khen thưởng 2025": 2,
+        "Sinh hoạt chi bộ": 3,
+        "Kiểm tra, giám sát": 4,
+    }
+    assert rows == 9 + 5 + 3 + 4
+    assert {row[2] for row in sheets["Đăng ký 2025 (1)"]} == {"Chi bộ A", "Chi bộ B"}
+    assert sheets["Đăng ký 2025 (2)"] == [("Võ Văn Em", "Đảng viên dự bị", "Chi bộ D", 2025, 2, None)]
+    # Read one after the other, the parts are the whole list in its order.
+    parts = ["Đăng ký 2024", "Đăng ký 2025 (1)", "Đăng ký 2025 (2)"]
+    assert [row for title in parts for row in sheets[title]] == whole["Đăng ký"]
+    awards = sheets["Khen thưởng 2024"] + sheets["Khen thưởng 2025"]
+    assert awards == whole["Khen thưởng"]
+    for ws in book.worksheets[3:]:
+        assert ws.max_row <= 1 + 4, ws.title
+
+
+def test_the_summary_names_every_list_sheet_and_says_why_a_list_was_split(committee, monkeypatch):
+    monkeypatch.setattr("reports.export_parts.SHEET_ROWS", 4)
+    _rows, book, _raw = export(committee)
+    summary = [row[:2] for row in book["Tổng hợp"].iter_rows(values_only=True)]
+    start = summary.index(("Danh sách kèm theo (trang tính)", "Số dòng"))
+    assert summary[start + 1 : start + 8] == [
+        ("Đăng ký 2024: Đăng ký, năm 2024", 4),
+        ("Đăng ký 2025 (1): Đăng ký, năm 2025, từ Chi bộ A đến Chi bộ B (2 đơn vị)", 4),
+        ("Đăng ký 2025 (2): Đăng ký, năm 2025, Đảng bộ P", 1),
+        ("Khen thưởng 2024: Khen thưởng, năm 2024", 3),
+        ("Khen thưởng 2025: Khen thưởng, năm 2025", 2),
+        ("Sinh hoạt chi bộ", 3),
+        ("Kiểm tra, giám sát", 4),
+    ]
+    notes = [row[0] for row in summary[start + 8 :] if row[0]]
+    assert notes == [
+        "Danh sách “Đăng ký” có 9 dòng, quá giới hạn 4 dòng của một trang tính Excel, nên được chia "
+        "theo năm và theo đơn vị trực thuộc thành 3 trang tính; tải CSV để có cả danh sách trong "
+        "một tệp.",
+        "Danh sách “Khen thưởng” có 5 dòng, quá giới hạn 4 dòng của một trang tính Excel, nên được "
+        "chia theo năm thành 2 trang tính; tải CSV để có cả danh sách trong một tệp.",
+    ]
+
+
+def test_the_summary_lists_the_sheets_of_an_unsplit_workbook(committee):
+    _rows, book, _raw = export(committee)
+    summary = [row[:2] for row in book["Tổng hợp"].iter_rows(values_only=True)]
+    start = summary.index(("Danh sách kèm theo (trang tính)", "Số dòng"))
+    assert summary[start + 1 :] == [(title, n) for title, n in zip(LISTS, (9, 5, 3, 4), strict=True)]
+
+
+def test_one_unit_too_long_for_a_sheet_in_one_year_fails_with_a_message(committee, monkeypatch):
+    # 2024 fits by child (Chi bộ A 2, B 1, C 1); in 2025 Chi bộ A alone has 3 registrations.
+    monkeypatch.setattr("reports.export_parts.SHEET_ROWS", 2)
+    out = io.BytesIO()
+    with pytest.raises(ExportError) as refused:
+        write_report_workbook(committee, 2024, 2025, out)
+    assert str(refused.value) == (
+        "Danh sách “Đăng ký” năm 2025 của Chi bộ A có 3 dòng, quá giới hạn 2 dòng của một "
+        "trang tính Excel. Hãy xuất báo cáo của đơn vị cấp dưới, hoặc tải danh sách này dạng CSV."
+    )
+
+
+def _award_recorded_meanwhile(world):
+    award = Award.objects.filter(recipient_member=world["people"]["dung"]).get()
+    award.pk = None
+    award.decision_number = "99/QĐ-ĐU"
+    award.save()
+
+
+def _meeting_deleted_meanwhile(world):
+    meetings = Meeting.objects.filter(held_on__year=2024, unit=world["units"]["cell_c"])
+    meetings.update(deleted_at=timezone.now())
+
+
+@pytest.mark.parametrize(
+    ("change", "title", "counted"),
+    [(_award_recorded_meanwhile, "Khen thưởng", 5), (_meeting_deleted_meanwhile, "Sinh hoạt chi bộ", 3)],
+)
+def test_a_list_that_changes_while_it_is_written_fails_the_export(
+    committee, world, monkeypatch, tmp_path, change, title, counted
+):
+    monkeypatch.setattr("reports.export_lists.PROGRESS_EVERY", 1)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # where openpyxl keeps its sheets
+
+    def meanwhile(rows: int) -> None:
+        if rows == 1:  # the first registration is written: every list has been counted
+            change(world)
+
+    with pytest.raises(ExportError) as refused:
+        write_report_workbook(committee, 2024, 2025, io.BytesIO(), progress=meanwhile)
+    assert str(refused.value) == (
+        f"Danh sách “{title}” không ghi đúng {counted} dòng đã đếm: dữ liệu vừa thay đổi trong lúc "
+        "xuất. Tệp không được tạo; vui lòng xuất lại."
+    )
+    assert not list(tmp_path.iterdir())  # the abandoned sheets' temporary files are deleted

@@ -1,11 +1,11 @@
 """The review report's workbook is written in bounded memory: no row is kept, whatever the count.
 
 Two subtrees, one with ten times the rows of the other, are exported under tracemalloc; the peak
-of Python allocations must be about the same. The read chunk, the fast path's flush and the save's
-copy chunk are made small so that both exports go through many of each (a kept row would add up
-in the larger one; a sheet smaller than one chunk would be read whole), and the test stays fast.
-Registrations take the fast path (reports/export_raw.py), awards openpyxl's cell writer: both are
-covered. The workbook goes to a file, as in the worker: a BytesIO would be counted.
+of Python allocations must be about the same. The read chunk is made small so that both exports
+go through many of them (a kept row would add up in the larger one; a list smaller than one chunk
+would be read whole), and the test stays fast. Registrations are bare values, awards carry styled
+cells (dates, wrapped text): both of openpyxl's paths are covered. The workbook goes to a file, as
+in the worker: a BytesIO would be counted.
 """
 
 import datetime
@@ -16,13 +16,12 @@ import pytest
 
 from party.models import Gender, Member, PartyStatus, Unit, UnitKind
 from pledges.models import Award, AwardCategory, AwardForm, AwardIssuer, Pledge
-from reports import export_lists, export_raw
+from reports import export_lists
 from reports.export import write_report_workbook
 from tests.conftest import make_unit
 
 ROWS = 300  # registrations and awards of the small subtree; the large one has ten times as many
 CHUNK = 50
-COPY_CHUNK = 4096
 YEAR = 2025
 # A kept registration or award row costs a few hundred bytes: 2,700 extra rows of each would add
 # well over a megabyte. The allowance covers allocator noise and one chunk of longer rows.
@@ -75,8 +74,6 @@ def _peak(unit: Unit) -> tuple[int, int]:
 @pytest.fixture
 def subtrees(db, monkeypatch) -> tuple[Unit, Unit]:
     monkeypatch.setattr(export_lists, "CHUNK", CHUNK)
-    monkeypatch.setattr(export_raw, "FLUSH_EVERY", CHUNK)
-    monkeypatch.setattr(export_raw, "COPY_CHUNK", COPY_CHUNK)
     form = AwardForm.objects.create(name="Giấy khen (thử)", category=AwardCategory.AWARD)
     issuer = AwardIssuer.objects.create(name="Đảng ủy (thử)")
     small = make_unit("NHO", kind=UnitKind.GRASSROOTS_COMMITTEE, short_name="Đảng bộ nhỏ")
