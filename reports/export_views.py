@@ -1,8 +1,11 @@
-""" "Xuất Excel" of the review report: small exports answer at once, large ones run in the worker.
+""" "Xuất Excel" and "Tải CSV" of the review report: small exports answer at once, large
+workbooks are written by the worker.
 
 POST export/ → the workbook (small) or a redirect to the job's status page (large); the status
 page refreshes itself (an HTTP `Refresh` header: no script) until the file is ready to download.
-A job is visible only to the person who asked for it; the unit must be in their scope.
+POST export/csv/ → one list as CSV, written in the request (CSV costs a fraction of a workbook).
+A job is visible only to the person who asked for it; the unit must be in their scope. An export
+whose lists do not hold the rows counted for them is not delivered (`ExportError`).
 """
 
 import tempfile
@@ -21,12 +24,17 @@ from party.access import get_visible_or_404
 from party.access_log import log_access
 from party.models import AccessEvent, Unit
 from reports.export import estimate_list_rows, export_file_name, write_report_workbook
+from reports.export_csv import CSV, write_list_csv
+from reports.export_lists import LIST_SHEETS, list_sheet
+from reports.export_parts import ExportError
 from reports.models import ExportStatus, ReportExport
+from reports.queries import Scope
 from reports.tasks import start_report_export
 
 FIRST_YEAR = 2016  # Directive 05-CT/TW was issued in 2016
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 REFRESH_SECONDS = 3
+SPOOL_BYTES = 8 * 1024 * 1024  # a file written in the request goes to disk past this size
 MAX_ECHOED_LENGTH = 20
 
 
@@ -52,6 +60,20 @@ class ExportForm(forms.Form):
         return data
 
 
+class CsvExportForm(ExportForm):
+    list = forms.ChoiceField(
+        choices=[(sheet.key, sheet.title) for sheet in LIST_SHEETS],
+        error_messages={"required": "Chọn danh sách.", "invalid_choice": "Chọn danh sách."},
+    )
+
+
+def _refused(request: HttpRequest, form: forms.Form) -> HttpResponse:
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+    return _back_to_report(request)
+
+
 def _back_to_report(request: HttpRequest) -> HttpResponse:
     """The report page with what was typed, so the person sees it beside the message; a value
     longer than any real one stays out (it would make an address no redirect may carry)."""
@@ -67,10 +89,7 @@ def _back_to_report(request: HttpRequest) -> HttpResponse:
 def report_export(request: HttpRequest) -> HttpResponse:
     form = ExportForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return _back_to_report(request)
+        return _refused(request, form)
     data = form.cleaned_data
     unit = get_visible_or_404(Unit, request.user, pk=data["unit"])
     first, last, aggregate_only = data["year_from"], data["year_to"], data["aggregate_only"]
@@ -85,8 +104,13 @@ def report_export(request: HttpRequest) -> HttpResponse:
     if rows < settings.REPORT_EXPORT_IMMEDIATE_ROWS:
         log_access(request, AccessEvent.Kind.EXPORT, unit=unit, **logged)
         # Spooled to disk past 8 MiB, so even a mid-sized workbook does not sit in memory.
-        out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 (the response closes it)
-        write_report_workbook(unit, first, last, out, aggregate_only=aggregate_only)
+        out = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 (the response closes it)
+        try:
+            write_report_workbook(unit, first, last, out, aggregate_only=aggregate_only)
+        except ExportError as error:
+            out.close()
+            messages.error(request, str(error))
+            return _back_to_report(request)
         out.seek(0)
         return FileResponse(
             out, as_attachment=True, filename=export_file_name(unit, first, last), content_type=XLSX
@@ -102,6 +126,37 @@ def report_export(request: HttpRequest) -> HttpResponse:
     # Logged when asked for (the row count is the estimate) and again when the file is downloaded.
     log_access(request, AccessEvent.Kind.EXPORT, unit=unit, stage="requested", job=str(export.pk), **logged)
     return redirect("report_export_status", pk=export.pk)
+
+
+@require_POST
+def report_export_csv(request: HttpRequest) -> HttpResponse:
+    """One list of the report as CSV, logged like the workbook (the list names people)."""
+    form = CsvExportForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, form)
+    data = form.cleaned_data
+    unit = get_visible_or_404(Unit, request.user, pk=data["unit"])
+    first, last, sheet = data["year_from"], data["year_to"], list_sheet(data["list"])
+    out = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 (the response closes it)
+    try:
+        rows = write_list_csv(sheet, Scope(unit, first, last), out)
+    except ExportError as error:
+        out.close()
+        messages.error(request, str(error))
+        return _back_to_report(request)
+    log_access(
+        request,
+        AccessEvent.Kind.EXPORT,
+        unit=unit,
+        what="review_report",
+        list=sheet.key,
+        years=f"{first}-{last}",
+        rows=rows,
+        format="csv",
+    )
+    out.seek(0)
+    name = export_file_name(unit, first, last, what=sheet.title, extension="csv")
+    return FileResponse(out, as_attachment=True, filename=name, content_type=CSV)
 
 
 def _own_export(request: HttpRequest, pk) -> ReportExport:

@@ -16,6 +16,7 @@ from django_tasks_db.models import DBTaskResult
 from openpyxl import load_workbook
 
 from party.models import RoleKind
+from reports.export_parts import ExportError
 from reports.models import ExportStatus, ReportExport
 from reports.tasks import run_report_export
 from tests.conftest import make_user
@@ -264,3 +265,30 @@ def test_a_field_of_17000_characters_is_a_message_not_a_bad_request(login, staff
     assert response.status_code == 302
     assert len(response["Location"]) < 200
     assert error_messages(response)
+
+
+def test_a_job_that_cannot_be_written_in_sheets_shows_why(
+    login, staff, world, background, django_capture_on_commit_callbacks, monkeypatch
+):
+    monkeypatch.setattr("reports.export_parts.SHEET_ROWS", 2)  # Chi bộ A alone has 3 in 2025
+    client = login(staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, world["units"]["committee"])
+    export = ReportExport.objects.get()
+    with pytest.raises(ExportError):
+        run_report_export.call(str(export.pk))
+    export.refresh_from_db()
+    assert export.status == ExportStatus.FAILED and not export.file
+    assert export.error.startswith("Danh sách “Đăng ký” năm 2025 của Chi bộ A có 3 dòng, quá giới hạn")
+    page = client.get(reverse("report_export_status", args=[export.pk])).content.decode()
+    assert "Danh sách “Đăng ký” năm 2025 của Chi bộ A có 3 dòng" in page
+    assert not export.file_path.exists() and not export.file_path.with_suffix(".part").exists()
+
+
+def test_a_small_export_that_cannot_be_written_goes_back_with_the_reason(login, staff, world, monkeypatch):
+    monkeypatch.setattr("reports.export_parts.SHEET_ROWS", 2)
+    response = post(login(staff), world["units"]["committee"])
+    assert response.status_code == 302
+    assert urlsplit(response["Location"]).path == reverse("report")
+    [message] = error_messages(response)
+    assert message.startswith("Danh sách “Đăng ký” năm 2025 của Chi bộ A có 3 dòng")

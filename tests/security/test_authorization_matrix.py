@@ -52,6 +52,7 @@ MATRIX: dict[str, tuple[str, str]] = {
     "report_registrations": (SCOPED, SCOPED),
     "report_plans": (SCOPED, SCOPED),
     "report_export": (NO_GET, SCOPED),
+    "report_export_csv": (NO_GET, SCOPED),
     "report_export_status": (OWN_JOB, NO_GET),
     "report_export_file": (OWN_JOB, NO_GET),
     "home": (ALL, ALL),
@@ -147,6 +148,8 @@ def request_for(world: World, name: str, converters: dict, *, missing: bool = Fa
         return f"{url}?unit={unit}&span_choice=custom&year_from={YEAR}&year_to={YEAR}", {}
     if name == "report_export":
         return url, span
+    if name == "report_export_csv":
+        return url, span | {"list": "registrations"}
     return url, {}
 
 

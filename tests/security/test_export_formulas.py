@@ -1,8 +1,9 @@
-"""Workbooks the application writes never turn text from the data into a formula.
+"""Workbooks and CSV files the application writes never turn text from the data into a formula.
 
 Each export is downloaded over HTTP and read back: no cell is a formula ("f"), no sheet XML
 holds a formula element, every planted text comes back unchanged and quote-prefixed. The
-report workbook has the same test in tests/reports/test_export.py.
+report workbook has the same test in tests/reports/test_export.py, its CSV lists in
+tests/reports/test_export_csv.py; all go through party/xlsx.py, tested on its own below.
 """
 
 import datetime
@@ -95,6 +96,14 @@ def test_put_text_round_trips_every_formula_start(text):
     book.save(output)
     cell = formula_free(output.getvalue()).active["A1"]
     assert (cell.value, cell.data_type, cell.quotePrefix) == (text, "s", True)
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_csv_text_puts_an_apostrophe_before_every_formula_start(text):
+    from party.xlsx import csv_text
+
+    assert csv_text(text) == "'" + text
+    assert csv_text("Nguyễn Văn An") == "Nguyễn Văn An"
 
 
 def test_report_heading_keeps_hostile_unit_names_as_text(tree):
