@@ -47,6 +47,22 @@ def test_staff_finds_a_unit_by_its_name_without_diacritics(login, staff, office)
     assert found(client, q="an") == []
 
 
+def test_words_may_name_the_parent_to_tell_same_named_cells_apart(login, staff, tree):
+    communes = {
+        name: make_unit(code, tree["committee"], kind=UnitKind.GRASSROOTS_COMMITTEE, short_name=name)
+        for code, name in (("XHL", "Đảng bộ xã Hòa Lộc"), ("XHP", "Đảng bộ xã Hòa Phú"))
+    }
+    for commune in communes.values():
+        for number in (1, 2):
+            make_unit(f"{commune.code}-CB{number}", commune, short_name=f"Chi bộ thôn {number}")
+    client = login(staff)
+    assert found(client, q="chi bo thon 1") == ["XHL-CB1", "XHP-CB1"]
+    assert found(client, q="thon 1 hoa loc") == ["XHL-CB1"]
+    assert found(client, q="hoa phu") == ["XHP", "XHP-CB1", "XHP-CB2"]
+    response = client.get(URL, {"q": "thon 2 hoa phu"})
+    assert response.json()["results"][0]["label"] == "Chi bộ thôn 2 (XHP-CB2) — Đảng bộ xã Hòa Phú"
+
+
 def test_a_code_finds_its_unit_first_then_the_tree_order(login, staff, tree):
     make_unit("CBA2", tree["committee"], short_name="Chi bộ A hai")
     client = login(staff)
@@ -64,7 +80,8 @@ def test_another_cells_secretary_never_sees_units_outside_their_scope(
         assert found(client, q="CBA", **{"for": purpose}) == []
         assert found(client, q="chi bo", **{"for": purpose}) == ["CBB"]
         assert found(client, q="van phong", **{"for": purpose}) == []
-        assert found(client, q="dang bo so", **{"for": purpose}) == []
+        # Their own cell, under the committee of that name; never the committee itself.
+        assert found(client, q="dang bo so", **{"for": purpose}) == ["CBB"]
     assert found(login(secretary_a), q="chi bo") == ["CBA"]
 
 
@@ -84,10 +101,11 @@ def test_viewers_search_what_they_read_but_nothing_to_edit(login, viewer, tree):
 
 def test_kinds_limit_the_matches_to_what_the_field_accepts(login, staff, tree):
     client = login(staff)
-    assert found(client, q="DB") == ["DB"]
-    assert found(client, q="DB", kind=UnitKind.cells()) == []
+    assert found(client, q="DB") == ["DB", "CBA", "CBB", "DTN"]  # the code's unit, then those under it
+    assert found(client, q="DB", kind=UnitKind.cells()) == ["CBA", "CBB"]
+    assert found(client, q="DB", kind=[UnitKind.GRASSROOTS_COMMITTEE]) == ["DB"]
     assert found(client, q="doan", kind=[UnitKind.MASS_ORGANIZATION]) == ["DTN"]
-    assert found(client, q="dang bo", kind=["not-a-kind"]) == ["DB"]  # an unknown kind is ignored
+    assert found(client, q="DB", kind=["not-a-kind"]) == ["DB", "CBA", "CBB", "DTN"]  # unknown: ignored
 
 
 def test_at_most_twenty_matches_and_a_sign_that_there_are_more(login, staff, tree):
