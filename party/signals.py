@@ -4,7 +4,13 @@ import unicodedata
 
 from django.db import models
 from django.db.models.signals import pre_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
+
+# Sent by a bulk writer (an import, the demo data) after its bulk write, inside its transaction:
+# `units_changed.send(sender=<the model written>, unit_ids=<the units whose people, registrations
+# or membership periods changed>)`. Bulk writes send no model signals; apps above party (the
+# report's summary tables) listen to this instead of being called.
+units_changed = Signal()
 
 # The apps whose text people type: pages, admin, imports.
 OWN_APPS = {"party", "pledges", "reports"}

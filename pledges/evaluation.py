@@ -15,7 +15,6 @@ from django.utils import formats, timezone
 
 from party.models import Member, Unit
 from pledges.models import NotEvaluatedReason, Pledge, PledgeStatus, RatingLevel, RatingScale
-from reports.tallies import refreshed_once
 
 SCORE_ERRORS = {
     "invalid": "Điểm phải là một số, ví dụ 85 hoặc 85,5.",
@@ -277,33 +276,32 @@ def evaluate_cell(*, table: EvaluationTable) -> dict[str, int]:
     }
     if stale:
         raise StaleEvaluation(stale)
-    with refreshed_once():  # every registration and deed saved: one refresh of the report's tallies
-        now = timezone.now()
-        for pk, form in forms_by_pk.items():
-            if form.outcome is None:
-                continue
-            pledge, data = current[pk], form.cleaned_data
-            pledge.status = form.outcome
-            pledge.evaluation_comment = data["evaluation_comment"].strip()
-            if form.outcome == PledgeStatus.EVALUATED:
-                level: RatingLevel = data["level"]
-                pledge.rating = level
-                pledge.score = data["score"]
-                pledge.rating_reason = data.get("rating_reason", "").strip()
-                pledge.not_evaluated_reason = ""
-                pledge.evaluated_at = now
-            else:
-                pledge.rating = None
-                pledge.score = None
-                pledge.rating_reason = ""
-                pledge.not_evaluated_reason = data["not_evaluated_reason"]
-                pledge.evaluated_at = None
-            pledge.version += 1
-            pledge.save()
-            # The version was unchanged, so the deeds are those the form was built from.
-            for deed in form.deeds:
-                done = bool(data[f"deed_{deed.pk}"])
-                if deed.done is not done:
-                    deed.done = done
-                    deed.save()
+    now = timezone.now()
+    for pk, form in forms_by_pk.items():
+        if form.outcome is None:
+            continue
+        pledge, data = current[pk], form.cleaned_data
+        pledge.status = form.outcome
+        pledge.evaluation_comment = data["evaluation_comment"].strip()
+        if form.outcome == PledgeStatus.EVALUATED:
+            level: RatingLevel = data["level"]
+            pledge.rating = level
+            pledge.score = data["score"]
+            pledge.rating_reason = data.get("rating_reason", "").strip()
+            pledge.not_evaluated_reason = ""
+            pledge.evaluated_at = now
+        else:
+            pledge.rating = None
+            pledge.score = None
+            pledge.rating_reason = ""
+            pledge.not_evaluated_reason = data["not_evaluated_reason"]
+            pledge.evaluated_at = None
+        pledge.version += 1
+        pledge.save()
+        # The version was unchanged, so the deeds are those the form was built from.
+        for deed in form.deeds:
+            done = bool(data[f"deed_{deed.pk}"])
+            if deed.done is not done:
+                deed.done = done
+                deed.save()
     return table.counts()

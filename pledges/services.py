@@ -6,13 +6,11 @@ from simple_history.utils import update_change_reason
 
 from party.editing import save_versioned
 from pledges.models import Pledge, PledgeStatus
-from reports.tallies import refreshed_once
 
 
 def save_with_deeds(*, form: ModelForm, formset: BaseInlineFormSet) -> models.Model:
     """Save a plan or a registration and its deed rows, refusing a save made on a stale copy."""
-    with refreshed_once():  # the registration and each deed row: one refresh of the report's tallies
-        return save_versioned(form=form, formsets=[formset])
+    return save_versioned(form=form, formsets=[formset])
 
 
 @transaction.atomic

@@ -1,8 +1,9 @@
-"""The reports app's one table: Excel exports of the review report that run in the background.
+"""The reports app's tables: the summary tables the review report reads, and Excel exports.
 
-The report itself has no tables: it reads the other apps through query functions
-(reports/queries.py). Only a large export is stored, because it runs in the task worker and the
-person who asked for it downloads it later.
+`PledgeTally` and `MemberUnitYears` are kept by this app alone (reports/tallies.py rebuilds them,
+reports/signals.py decides when); the report reads them instead of every registration and
+membership period (docs/decisions.md). `ReportExport` is a large export run by the task worker
+and downloaded later by the person who asked for it.
 """
 
 import datetime
@@ -13,7 +14,68 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from reports.tallies import MemberUnitYears, PledgeTally  # noqa: F401 (the report's tables kept on write)
+# Bit (year - BASE_YEAR) of a `MemberUnitYears` mask stands for the year: 62 bits, so that a mask
+# and the arithmetic that builds one (reports/tallies.py) stay inside a positive BIGINT.
+BASE_YEAR = 2000
+LAST_YEAR = BASE_YEAR + 61
+
+
+def years_mask(first: int, last: int) -> int:
+    """The bits of the years first..last, clamped to the years a mask holds."""
+    first, last = max(first, BASE_YEAR), min(last, LAST_YEAR)
+    if first > last:
+        return 0
+    return ((1 << (last - first + 1)) - 1) << (first - BASE_YEAR)
+
+
+class PledgeTally(models.Model):
+    """Registrations of a unit in a year at one rating level, summed (số liệu tổng hợp đăng ký).
+
+    Party members and leaders by the person's current status and flag, as the report counts them.
+    """
+
+    unit = models.ForeignKey("party.Unit", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    rating = models.ForeignKey("pledges.RatingLevel", on_delete=models.CASCADE, null=True, related_name="+")
+    registrations = models.PositiveIntegerField()
+    deeds = models.PositiveIntegerField()
+    party_registrations = models.PositiveIntegerField()
+    party_deeds = models.PositiveIntegerField()
+    leader_registrations = models.PositiveIntegerField()
+    leader_deeds = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = "số liệu tổng hợp đăng ký"
+        verbose_name_plural = "số liệu tổng hợp đăng ký"
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} / {self.year}: {self.registrations}"
+
+
+class MemberUnitYears(models.Model):
+    """The years people registered in, and belonged to, one unit, as bits (năm đăng ký, sinh hoạt).
+
+    Most people only ever had one unit and one membership period there: they are folded into a row
+    per unit, years and status with a head count (`member` None, `people` how many). Anyone else
+    (a mover) keeps their own rows, `member` set: one per unit they registered or belonged in, or
+    one per period where they had several in the same unit. The report merges a mover's rows
+    per person when it counts, so a mover counts once.
+    """
+
+    unit = models.ForeignKey("party.Unit", on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey("party.Member", on_delete=models.CASCADE, null=True, related_name="+")
+    registered = models.BigIntegerField()  # bit (year - BASE_YEAR): a registration made here that year
+    belonged = models.BigIntegerField()  # a membership period here overlapping that year
+    party_member = models.BooleanField()  # the people's current party status is not "none"
+    people = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = "năm đăng ký và sinh hoạt theo đơn vị"
+        verbose_name_plural = "năm đăng ký và sinh hoạt theo đơn vị"
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} / {self.member_id}"
+
 
 # Finished files are kept this long, then deleted with their row (see docs/operations.md).
 RETENTION = datetime.timedelta(days=7)

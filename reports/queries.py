@@ -1,34 +1,20 @@
 """The grouped queries behind the review report's totals: one query per category.
 
-Every query is filtered to the unit's subtree (a range of paths, see `subtree`) and the
-span of years, and grouped by calendar year and by "child": the first `len(unit.path) + steplen`
-characters of the record's unit path, that is the path of the direct child the record lies under
-(or the unit's own path for records of the unit itself). The number of queries never depends on the data.
-The unit and the years enter as slots: each query is built and compiled once (party/compiled.py).
+Each function takes a `Scope` (a unit's subtree over a span of calendar years) and returns a
+`values()` queryset filtered to the subtree and the span, grouped by calendar year and by "child":
+the first `len(unit.path) + steplen` characters of the record's unit path, that is the path of
+the direct child the record lies under (or the unit's own path for records of the unit itself).
+The number of queries never depends on the data.
 """
 
 import datetime
-import functools
-from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
 
-from django.db import connection
-from django.db.models import (
-    BigIntegerField,
-    BooleanField,
-    CharField,
-    Count,
-    DateField,
-    ExpressionWrapper,
-    F,
-    IntegerField,
-    Min,
-    Q,
-    QuerySet,
-    Sum,
-)
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Min, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, ExtractYear, Substr
+from django.db.models.lookups import GreaterThan
 
-from party.compiled import CompiledQuery, Slot, compiled, fill
 from party.models import (
     ConductingBody,
     Conference,
@@ -41,82 +27,60 @@ from party.models import (
 )
 from pledges.models import Award, GoodPractice, Plan
 from pledges.progress import PLAN_KINDS
-from reports.tallies import BitOr, MemberUnitYears, PledgeTally, years_mask
+from reports.models import MemberUnitYears, PledgeTally, years_mask
 
 CHILD = "child"
 YEAR = "report_year"
 
 
-# The values of a report that enter its queries, left open as slots (party/compiled.py).
-SLOTS = {
-    "path": Slot("path", CharField()),
-    "path_end": Slot("path_end", CharField()),
-    "child_length": Slot("child_length", IntegerField()),
-    "child_depth": Slot("child_depth", IntegerField()),
-    "first_year": Slot("first_year", IntegerField()),
-    "last_year": Slot("last_year", IntegerField()),
-    "first_day": Slot("first_day", DateField()),
-    "last_day": Slot("last_day", DateField()),
-    "span": Slot("span", BigIntegerField()),  # the years of the span as bits (reports/tallies.py)
-}
-
-
+@dataclass(frozen=True)
 class Scope:
-    """A unit's subtree over a span of calendar years: the values of the report queries' slots."""
+    """A unit's subtree over a span of calendar years: what every report query is filtered to."""
 
-    def __init__(self, unit: Unit, first_year: int, last_year: int) -> None:
-        self.unit = unit
-        self.first_year = first_year
-        self.last_year = last_year
-        self.values = {
-            "path": unit.path,
-            # Paths are ASCII: the subtree is the range from the unit's path to it followed by U+FFFF.
-            "path_end": unit.path + "\uffff",
-            "child_length": len(unit.path) + Unit.steplen,
-            "child_depth": unit.depth + 1,
-            "first_year": first_year,
-            "last_year": last_year,
-            "first_day": datetime.date(first_year, 1, 1),
-            "last_day": datetime.date(last_year, 12, 31),
-            "span": years_mask(first_year, last_year),
-        }
+    unit: Unit
+    first_year: int
+    last_year: int
 
     @property
     def years(self) -> range:
         return range(self.first_year, self.last_year + 1)
 
+    @property
+    def first_day(self) -> datetime.date:
+        return datetime.date(self.first_year, 1, 1)
+
+    @property
+    def last_day(self) -> datetime.date:
+        return datetime.date(self.last_year, 12, 31)
+
+    @cached_property
+    def span(self) -> int:
+        """The span's years as bits of a `MemberUnitYears` mask."""
+        return years_mask(self.first_year, self.last_year)
+
+    def subtree(self, path_field: str = "unit__path") -> Q:
+        """Rows of the subtree: the same rows as `__startswith` (paths are ASCII), but as a range
+        SQLite serves from the path index; its LIKE ignores case and cannot."""
+        path = self.unit.path
+        return Q(**{f"{path_field}__gte": path, f"{path_field}__lt": path + "\uffff"})
+
+    def child(self, path_field: str = "unit__path") -> Substr:
+        return Substr(path_field, 1, len(self.unit.path) + Unit.steplen)
+
     def records(self, queryset: QuerySet, date_field: str, path_field: str = "unit__path") -> QuerySet:
-        """`records()` with this scope's values, for querysets run as they are (the exports)."""
-        return records(queryset, date_field, path_field, self.values)
+        """Rows of the subtree in the span, annotated with their year and child path, unordered.
 
-
-def subtree(path_field: str = "unit__path", values: Mapping = SLOTS) -> Q:
-    """Rows of the subtree: the same rows as `__startswith` (paths are ASCII), but as a range
-    SQLite serves from the path index; its LIKE ignores case and cannot, so it read every
-    registration of the span."""
-    return Q(**{f"{path_field}__gte": values["path"], f"{path_field}__lt": values["path_end"]})
-
-
-def child(path_field: str = "unit__path", values: Mapping = SLOTS) -> Substr:
-    return Substr(path_field, 1, values["child_length"])
-
-
-def records(
-    queryset: QuerySet, date_field: str, path_field: str = "unit__path", values: Mapping = SLOTS
-) -> QuerySet:
-    """Rows of the subtree in the span, annotated with their year and child path.
-
-    A date field is filtered as a range (so its index serves) and its year extracted;
-    a plain `year` column is used as it is.
-    """
-    queryset = queryset.filter(subtree(path_field, values))
-    if date_field.endswith("year"):
-        queryset = queryset.filter(**{f"{date_field}__range": (values["first_year"], values["last_year"])})
-        year = F(date_field)
-    else:
-        queryset = queryset.filter(**{f"{date_field}__range": (values["first_day"], values["last_day"])})
-        year = ExtractYear(date_field)
-    return queryset.annotate(**{YEAR: year, CHILD: child(path_field, values)}).order_by()
+        A date field is filtered as a range (so its index serves) and its year extracted;
+        a plain `year` column is used as it is.
+        """
+        queryset = queryset.filter(self.subtree(path_field))
+        if date_field.endswith("year"):
+            queryset = queryset.filter(**{f"{date_field}__range": (self.first_year, self.last_year)})
+            year = F(date_field)
+        else:
+            queryset = queryset.filter(**{f"{date_field}__range": (self.first_day, self.last_day)})
+            year = ExtractYear(date_field)
+        return queryset.annotate(**{YEAR: year, CHILD: self.child(path_field)}).order_by()
 
 
 def grouped(queryset: QuerySet, *fields: str, **aggregates) -> QuerySet:
@@ -124,44 +88,42 @@ def grouped(queryset: QuerySet, *fields: str, **aggregates) -> QuerySet:
     return queryset.values(YEAR, CHILD, *fields).annotate(**aggregates).order_by()
 
 
-@compiled
-def units() -> QuerySet:
+def units(scope: Scope) -> QuerySet:
     """The unit itself and its direct children (dissolved ones too: their history counts)."""
     return (
-        Unit.objects.filter(subtree("path"), depth__lte=SLOTS["child_depth"])
+        Unit.objects.filter(scope.subtree("path"), depth__lte=scope.unit.depth + 1)
         .order_by("path")
         .values("pk", "path", "code", "short_name", "kind", "dissolved_on")
     )
 
 
-@compiled
-def plan_units() -> QuerySet:
+def plan_units(scope: Scope) -> QuerySet:
     """Cells and mass organizations per child, kind and dissolution date (None: active)."""
     return (
-        Unit.objects.filter(subtree("path"), kind__in=PLAN_KINDS)
-        .filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=SLOTS["first_day"]))
-        .annotate(**{CHILD: child("path")})
+        Unit.objects.filter(scope.subtree("path"), kind__in=PLAN_KINDS)
+        .filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=scope.first_day))
+        .annotate(**{CHILD: scope.child("path")})
         .values(CHILD, "kind", "dissolved_on")
         .annotate(n=Count("pk"))
         .order_by()
     )
 
 
-@compiled
-def plans() -> QuerySet:
-    return grouped(records(Plan.objects.all(), "year"), "unit__kind", n=Count("pk"), deeds=Sum("deed_count"))
+def plans(scope: Scope) -> QuerySet:
+    return grouped(
+        scope.records(Plan.objects.all(), "year"), "unit__kind", n=Count("pk"), deeds=Sum("deed_count")
+    )
 
 
-@compiled
-def pledges() -> QuerySet:
+def pledges(scope: Scope) -> QuerySet:
     """Registrations by year-end rating level, with those of party members and of leaders.
 
-    Read from the tally kept per unit, year and level (reports/tallies.py), a few rows per unit
+    Read from the tally kept per unit, year and level (`PledgeTally`), a few rows per unit
     instead of every registration; the level's name, position and rule (which depend on the level
     alone) are read with Min().
     """
     return grouped(
-        records(PledgeTally.objects.all(), "year"),
+        scope.records(PledgeTally.objects.all(), "year"),
         "rating_id",
         n=Sum("registrations"),
         deeds=Sum("deeds"),
@@ -176,94 +138,70 @@ def pledges() -> QuerySet:
     )
 
 
-@functools.cache
-def _people_rows(bits: str, by_child: bool) -> tuple[str, list]:
-    """The SQL (with slots) of a person's rows from `MemberUnitYears` whose `bits` meet the span:
-    folded rows (people with one unit) as they are, a mover's rows ORed per person first."""
-    rows = (
-        MemberUnitYears.objects.filter(subtree())
-        .alias(in_span=F(bits).bitand(SLOTS["span"]))
+def _people_rows(scope: Scope, movers: bool) -> QuerySet:
+    """`MemberUnitYears` rows of the subtree that registered or belonged in the span."""
+    return (
+        MemberUnitYears.objects.filter(scope.subtree(), member__isnull=not movers)
+        .alias(in_span=(F("registered").bitor(F("belonged"))).bitand(scope.span))
         .filter(in_span__gt=0)
-        .annotate(**{CHILD: child()})
         .order_by()
     )
-    columns = [CHILD, "party_member"] if by_child else ["party_member"]
-    folded = rows.filter(member__isnull=True).values(*columns).annotate(bits=F(bits), n=F("people"))
-    movers = (
-        rows.filter(member__isnull=False)
-        .values(*columns, "member_id")
-        .annotate(bits=BitOr(bits), n=Min("people"))
-        .values(*columns, "bits", "n")
-    )
-    folded, movers = CompiledQuery(folded), CompiledQuery(movers)
-    return f"{folded.sql} UNION ALL {movers.sql}", [*folded.params, *movers.params]
 
 
-def _count_people(scope: Scope, bits: str, masks: list[int], keys: list[str]) -> list[tuple]:
-    """Rows of (*keys, people with a bit of each mask), a person once per group.
-
-    Django cannot group over a union of grouped queries, so the outer part is plain SQL around the
-    ORM's, portable to SQLite and PostgreSQL.
-    """
-    people_sql, people_params = _people_rows(bits, CHILD in keys)
-    counts = ", ".join(["SUM(CASE WHEN (bits & %s) <> 0 THEN n ELSE 0 END)"] * len(masks))
-    group = ", ".join(keys)
-    sql = f"SELECT {group + ', ' if keys else ''}{counts} FROM ({people_sql}) people" + (
-        f" GROUP BY {group}" if keys else ""
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*masks, *fill(people_params, scope.values)])
-        return cursor.fetchall()
+def _person_counts(scope: Scope, count) -> dict:
+    """People who registered in the span (`registered_people`), and who belonged in each year of it
+    (`belonged_<year>`), counted with `count(filter)`."""
+    counts = {"registered_people": count(GreaterThan(F("registered").bitand(scope.span), 0))}
+    for year in scope.years:
+        counts[f"belonged_{year}"] = count(GreaterThan(F("belonged").bitand(years_mask(year, year)), 0))
+    return counts
 
 
-def people_by_child(scope: Scope) -> list[tuple]:
-    """(child, party member, people who registered in the span), by the current party status."""
-    return _count_people(
-        scope, "registered", [years_mask(scope.first_year, scope.last_year)], [CHILD, "party_member"]
+def people(scope: Scope) -> QuerySet:
+    """Folded rows, by child and current party status: people who only ever had one unit and
+    period, so their head counts add up (a person is in one child, and once in the subtree)."""
+    rows = _people_rows(scope, movers=False).annotate(**{CHILD: scope.child()})
+    return rows.values(CHILD, "party_member").annotate(
+        **_person_counts(scope, lambda where: Coalesce(Sum("people", filter=where), 0))
     )
 
 
-def people_in_all(scope: Scope) -> list[tuple]:
-    """(party member, people who registered in the span anywhere in the subtree)."""
-    return _count_people(
-        scope, "registered", [years_mask(scope.first_year, scope.last_year)], ["party_member"]
+def movers_by_child(scope: Scope) -> QuerySet:
+    """Movers' rows, by child and party status: each person once per child, however many rows."""
+    rows = _people_rows(scope, movers=True).annotate(**{CHILD: scope.child()})
+    return rows.values(CHILD, "party_member").annotate(
+        **_person_counts(scope, lambda where: Count("member", distinct=True, filter=where))
     )
 
 
-def belonging_by_child(scope: Scope) -> list[tuple]:
-    """(child, people who belonged to it at some time of each year of the span...)."""
-    return _count_people(scope, "belonged", [years_mask(year, year) for year in scope.years], [CHILD])
+def movers_in_all(scope: Scope) -> QuerySet:
+    """Movers in the whole subtree, by party status: each person once."""
+    return (
+        _people_rows(scope, movers=True)
+        .values("party_member")
+        .annotate(**_person_counts(scope, lambda where: Count("member", distinct=True, filter=where)))
+    )
 
 
-def belonging_in_all(scope: Scope) -> list[int]:
-    """People who belonged to some unit of the subtree during each year (a mover counts once)."""
-    rows = _count_people(scope, "belonged", [years_mask(year, year) for year in scope.years], [])
-    return [n or 0 for n in rows[0]] if rows else [0] * len(scope.years)
+def documents(scope: Scope) -> QuerySet:
+    return grouped(scope.records(Document.objects.all(), Document.year_field), "kind", n=Count("pk"))
 
 
-@compiled
-def documents() -> QuerySet:
-    return grouped(records(Document.objects.all(), Document.year_field), "kind", n=Count("pk"))
-
-
-@compiled
-def meetings() -> QuerySet:
+def meetings(scope: Scope) -> QuerySet:
     """Meetings that included the Directive-05 content, and the people present at them."""
-    queryset = records(Meeting.objects.filter(includes_directive=True), Meeting.year_field)
+    queryset = scope.records(Meeting.objects.filter(includes_directive=True), Meeting.year_field)
     return grouped(queryset, n=Count("pk"), present=Coalesce(Sum("attendance_present"), 0))
 
 
-@compiled
-def inspections() -> QuerySet:
+def inspections(scope: Scope) -> QuerySet:
     """Inspections and supervisions about the Directive-05 work, by kind and conducting body."""
-    queryset = records(Inspection.objects.filter(about_directive=True), Inspection.year_field)
+    queryset = scope.records(Inspection.objects.filter(about_directive=True), Inspection.year_field)
     return grouped(queryset, "kind", "conducted_by", n=Count("pk"))
 
 
-@compiled
-def findings() -> QuerySet:
+def findings(scope: Scope) -> QuerySet:
     """Their findings and how many were remedied, by conducting body (cells or committee bodies)."""
-    queryset = records(
+    queryset = scope.records(
         InspectionFinding.objects.filter(
             inspection__deleted_at__isnull=True, inspection__about_directive=True
         ),
@@ -280,11 +218,10 @@ def findings() -> QuerySet:
     )
 
 
-@compiled
-def awards() -> QuerySet:
+def awards(scope: Scope) -> QuerySet:
     """Awards by category, issuer, collective or individual, and party status at the decision."""
     return grouped(
-        records(Award.objects.all(), Award.year_field).annotate(
+        scope.records(Award.objects.all(), Award.year_field).annotate(
             individual=ExpressionWrapper(Q(recipient_member__isnull=False), output_field=BooleanField())
         ),
         "form__category",
@@ -297,14 +234,12 @@ def awards() -> QuerySet:
     )
 
 
-@compiled
-def practices() -> QuerySet:
-    return grouped(records(GoodPractice.objects.all(), GoodPractice.year_field), "kind", n=Count("pk"))
+def practices(scope: Scope) -> QuerySet:
+    return grouped(scope.records(GoodPractice.objects.all(), GoodPractice.year_field), "kind", n=Count("pk"))
 
 
-@compiled
-def conferences() -> QuerySet:
-    return grouped(records(Conference.objects.all(), Conference.year_field), "kind", n=Count("pk"))
+def conferences(scope: Scope) -> QuerySet:
+    return grouped(scope.records(Conference.objects.all(), Conference.year_field), "kind", n=Count("pk"))
 
 
 def is_party_member(status: str) -> bool:

@@ -20,9 +20,9 @@ COLLECTIVE = "collective"
 PARTY_MEMBER = "party_member"
 EMPLOYEE = "employee"
 
-# units, plan units, plans, registrations, people by child, people in all, belonging by child,
-# belonging in all, documents, meetings, inspections, findings, awards, practices, conferences.
-QUERY_COUNT = 15
+# units, plan units, plans, registrations, people (folded), movers by child, movers in all,
+# documents, meetings, inspections, findings, awards, practices, conferences.
+QUERY_COUNT = 14
 
 
 def _share(part: int, whole: int) -> float | None:
@@ -217,7 +217,7 @@ def report_totals(unit: Unit, first_year: int, last_year: int) -> ReportTotals:
             cells[key] = Figures()
         return cells[key]
 
-    unit_rows = queries.units(scope)
+    unit_rows = list(queries.units(scope))
     _count_plan_units(scope, cell)
     for row in queries.plans(scope):
         figures = cell(row[YEAR], row[CHILD])
@@ -338,20 +338,27 @@ def _count_people(
 ) -> None:
     """Figures that do not add up: a person is counted once however many years or units.
 
-    In a year a person registers at most once, so a year's people are its registrations.
+    In a year a person registers at most once, so a year's people are its registrations. People
+    with one unit and period (folded) add up across children; a mover counts once in each child
+    they were in and once in the whole subtree, which their own queries count.
     """
     for figures in by_year.values():
         figures.people = figures.registrations
         figures.party_people = figures.party_registrations
         figures.employee_people = figures.employee_registrations
-    for child, party, n in queries.people_by_child(scope):
-        _add_people(by_child[child], party, n)
-    for party, n in queries.people_in_all(scope):
-        _add_people(total, party, n)
-    for child, *belonged in queries.belonging_by_child(scope):
-        by_child[child].member_years = sum(belonged)
-    for year, n in zip(scope.years, queries.belonging_in_all(scope), strict=True):
-        by_year[year].member_years = n
+    for row in queries.people(scope):
+        for figures in (by_child[row[CHILD]], total):
+            _add_people(figures, row["party_member"], row["registered_people"])
+        for year in scope.years:
+            by_child[row[CHILD]].member_years += row[f"belonged_{year}"]
+            by_year[year].member_years += row[f"belonged_{year}"]
+    for row in queries.movers_by_child(scope):
+        _add_people(by_child[row[CHILD]], row["party_member"], row["registered_people"])
+        by_child[row[CHILD]].member_years += sum(row[f"belonged_{year}"] for year in scope.years)
+    for row in queries.movers_in_all(scope):
+        _add_people(total, row["party_member"], row["registered_people"])
+        for year in scope.years:
+            by_year[year].member_years += row[f"belonged_{year}"]
     total.member_years = sum(figures.member_years for figures in by_year.values())
 
 

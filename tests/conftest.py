@@ -8,6 +8,7 @@ viewer (viewer of DB), admin (superuser), outsider (no role).
 """
 
 import base64
+import contextlib
 import datetime
 import re
 import time
@@ -15,6 +16,8 @@ import time
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import DEFAULT_DB_ALIAS
+from django.test import Client, TestCase
 from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
@@ -47,16 +50,44 @@ def make_user(username: str, role: str | None = None, unit: Unit | None = None, 
 
 
 def delete_demo() -> None:
-    """Every unit, person and record, for tests that rebuild the demo in the same database; the
-    report tallies are refreshed once at the end, not once per deleted row."""
+    """Every unit, person and record, for tests that rebuild the demo in the same database (the
+    report's summary tables follow when the demo is built again: seed_demo rebuilds them)."""
     from pledges.demo.recognition import delete_records
     from pledges.models import Plan, Pledge
-    from reports.tallies import refreshed_once
 
-    with refreshed_once():
-        delete_records()  # the work records protect people and units
-        for model in (Pledge, Plan, Membership, Member, Unit):
-            model._base_manager.all().delete()
+    delete_records()  # the work records protect people and units
+    for model in (Pledge, Plan, Membership, Member, Unit):
+        model._base_manager.all().delete()
+
+
+# Open `django_capture_on_commit_callbacks` blocks: inside one, the test decides when callbacks run.
+_capturing = 0
+
+
+@contextlib.contextmanager
+def capture_on_commit_callbacks(*, using: str = DEFAULT_DB_ALIAS, execute: bool = False):
+    """`TestCase.captureOnCommitCallbacks`, noting that a test captures callbacks itself."""
+    global _capturing
+    _capturing += 1
+    try:
+        with TestCase.captureOnCommitCallbacks(using=using, execute=execute) as callbacks:
+            yield callbacks
+    finally:
+        _capturing -= 1
+
+
+class CommittingClient(Client):
+    """The test client, with each request's `transaction.on_commit()` callbacks run when it ends,
+    as they run after the request's commit in production (the report's summary tables are
+    refreshed that way: reports/signals.py). pytest-django keeps each test in one transaction
+    that never commits, so without this they would never run. Inside a test's own
+    `django_capture_on_commit_callbacks` block the test runs them: Django would run them twice."""
+
+    def request(self, **request):
+        if _capturing:
+            return super().request(**request)
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            return super().request(**request)
 
 
 def log_in(client, username: str, password: str = PASSWORD) -> bool:
@@ -211,6 +242,18 @@ def outsider(db):
 
 
 @pytest.fixture
+def django_capture_on_commit_callbacks():
+    """pytest-django's fixture, seen by `CommittingClient`."""
+    return capture_on_commit_callbacks
+
+
+@pytest.fixture
+def client() -> CommittingClient:
+    """pytest-django's `client`, committing as production does (`CommittingClient`)."""
+    return CommittingClient()
+
+
+@pytest.fixture
 def login(client):
     """Log a persona in through the login form (a real password check) and return the client."""
 
@@ -225,8 +268,6 @@ def login(client):
 def admin_client(admin_user):
     """pytest-django's `admin_client`, but logged in through the forms: password, then the code
     (its own uses `force_login`, which stops at the second factor)."""
-    from django.test import Client
-
-    client = Client()
+    client = CommittingClient()
     assert log_in(client, admin_user.username)
     return client

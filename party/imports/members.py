@@ -19,8 +19,8 @@ from party.imports.base import (
     show,
 )
 from party.models import Gender, Member, Membership, PartyStatus, Unit, transfer_member
+from party.signals import units_changed
 from party.text import clean_name
-from reports.tallies import refresh_tallies, units_of_people
 
 FIELDS = ("full_name", "gender", "birth_date", "party_status", "party_card_number", "admitted_on",
           "confirmed_on", "position", "is_leader")  # fmt: skip
@@ -315,8 +315,10 @@ class MemberSheet(Sheet):
         bulk_update_with_history(
             changed, Member, [*FIELDS, "search_name", "sort_key", "updated_at"], **history
         )
-        # Bulk writes send no signals: refresh the report's tallies where these people count.
-        refresh_tallies({m.unit_id for m in new_members} | units_of_people([m.pk for m in changed]))
+        # Bulk writes send no model signals: say where people were added or changed.
+        units_changed.send(
+            sender=Member, unit_ids={m.unit_id for m in new_members} | {m.unit_id for m in changed}
+        )
 
 
 def _show(name: str, value) -> str:

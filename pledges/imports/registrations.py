@@ -23,6 +23,7 @@ from party.imports.base import (
 )
 from party.models import Member, Unit
 from party.models.units import is_staff_for
+from party.signals import units_changed
 from party.text import clean_name
 from pledges.imports.common import (
     GroupedSheet,
@@ -36,7 +37,6 @@ from pledges.imports.common import (
 from pledges.imports.people import NewPerson, PeopleFinder, created_members
 from pledges.imports.ratings import CellScoreField, RatingRules
 from pledges.models import NotEvaluatedReason, Pledge, PledgeDeed, PledgeStatus
-from reports.tallies import refresh_tallies
 
 PLEDGE_FIELDS = ("unit_code", "commitment", "rating", "score", "comment", "not_evaluated_reason")
 IDENTITY = ("year", "unit_code", "full_name", "birth_date", "party_card_number")
@@ -317,8 +317,11 @@ class PledgeSheet(GroupedSheet):
             user=user,
             now=now,
         )
-        # Bulk writes send no signals: refresh the report's tallies of the units written to.
-        refresh_tallies(touched_units | {p.unit_id for p, _ in created} | {p.unit_id for p, _ in updated})
+        # Bulk writes send no model signals: say which units' registrations changed.
+        units_changed.send(
+            sender=Pledge,
+            unit_ids=touched_units | {p.unit_id for p, _ in created} | {p.unit_id for p, _ in updated},
+        )
 
 
 def _apply(pledge: Pledge, values: dict, units: dict[str, Unit], now) -> None:
