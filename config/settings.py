@@ -89,6 +89,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets a reader and a writer work at once (web + management commands).
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
     DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compilation: PostgreSQL compiles a statement whose estimated cost passes a threshold,
+    # which the review report's grouped queries do on a large province, and the compiling took
+    # longer than it saved (docs/decisions.md). An `options` given in DATABASE_URL wins.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 # Keep connections between requests (a new one per request costs 2-6x the throughput here) and
 # check them before reuse, so the requests after a PostgreSQL restart reconnect by themselves.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
