@@ -18,16 +18,18 @@ def can_import(user) -> bool:
 
 
 def can_import_sheet(user, sheet_class) -> bool:
-    """Staff and superusers use every sheet; secretaries only the sheets open to them.
-
-    Those sheets (plans, registrations) still take only units in the user's editing scope.
+    """Of the registered import sheets (party.imports.registry), staff and superusers use every
+    one; secretaries only those open to them (`Sheet.open_to_secretaries`), which still take only
+    units in the user's editing scope.
     """
+    from party.imports import registry
     from party.models import RoleKind
-
-    if user.is_superuser:
-        return True
-    if getattr(sheet_class, "open_to_secretaries", False):
-        return can_import(user)
     from party.models.units import user_roles
 
+    if sheet_class not in registry.sheets():
+        return False
+    if user.is_superuser:
+        return True
+    if sheet_class.open_to_secretaries:
+        return can_import(user)
     return any(role == RoleKind.STAFF for role, _ in user_roles(user))

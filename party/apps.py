@@ -33,6 +33,17 @@ class PartyConfig(AppConfig):
                 sessions.role_changed, sender=UnitRole, dispatch_uid=f"party.sessions.role.{signal}"
             )
 
+        # The import sheets, in the order a workbook is read (pledges' follow, at 200).
+        from party.imports import registry
+        from party.imports.inspections import InspectionSheet
+        from party.imports.members import MemberSheet
+        from party.imports.units import UnitSheet
+        from party.imports.work import ConferenceSheet, DocumentSheet, MeetingSheet
+
+        registry.register(
+            UnitSheet, MemberSheet, MeetingSheet, InspectionSheet, DocumentSheet, ConferenceSheet, order=100
+        )
+
         from party.record_types import RECORD_TYPES as PARTY_RECORD_TYPES
         from party.record_views import RECORD_TYPES
 

@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import include, path
 
-from party import unit_search, views, views_import, views_privacy
+from party import unit_search, views, views_privacy
 from party.record_types import RECORD_TYPES, document_file
 from party.record_views import record_urls, work_home
 
@@ -11,11 +11,8 @@ urlpatterns = [
     path("units/search/", unit_search.unit_search, name="unit_search"),
     path("members/<int:pk>/", views.member_detail, name="member_detail"),
     path("members/<int:pk>/personal-data/", views_privacy.member_personal_data, name="member_personal_data"),
-    # /import/
-    path("import/", views_import.import_upload, name="import_upload"),
-    path("import/template.xlsx", views_import.import_template, name="import_template"),
-    path("import/<int:pk>/", views_import.import_preview, name="import_preview"),
-    path("import/<int:pk>/confirm/", views_import.import_confirm, name="import_confirm"),
+    # /import/ (party/imports/urls.py)
+    path("import/", include("party.imports.urls")),
     path("work/", work_home, name="work_home"),
     # /meetings/, /inspections/, /documents/, /conferences/ (list, new, detail, edit, delete)
     *(pattern for record_type in RECORD_TYPES for pattern in record_urls(record_type)),

@@ -6,12 +6,11 @@ class PledgesConfig(AppConfig):
     verbose_name = "Kế hoạch, đăng ký làm theo Bác"
 
     def ready(self) -> None:
-        # The plan and registration sheets join the one import mechanism (party.imports),
-        # after the units and members sheets they refer to.
-        from party.imports.service import SHEETS
-        from pledges.imports import SHEETS as PLEDGE_SHEETS
+        # The pledge cycle's import sheets, read after party's (units, people, work records).
+        from party.imports import registry
+        from pledges.imports import AwardSheet, GoodPracticeSheet, PlanSheet, PledgeSheet
 
-        SHEETS.extend(sheet for sheet in PLEDGE_SHEETS if sheet not in SHEETS)
+        registry.register(PlanSheet, PledgeSheet, AwardSheet, GoodPracticeSheet, order=200)
 
         from party.record_views import RECORD_TYPES
         from pledges.record_types import RECORD_TYPES as PLEDGE_RECORD_TYPES

@@ -1,10 +1,12 @@
-"""The import mechanism: sheets described once, read into a plan, previewed, then committed.
+"""The import mechanism: sheets described once, read into validated rows, planned, then committed.
 
-A workbook is read sheet by sheet in the order of `SHEETS` (units before the
-members who belong to them). Each sheet turns its rows into a `SheetPlan` of
-creations and updates, or into `RowError`s naming sheet, row and column. Nothing
-is written unless the whole workbook has no error; then every sheet commits in
-one transaction. Later features add their sheets by subclassing `Sheet`.
+A workbook holds the sheets registered in `registry` (units before the members who belong to
+them). Each sheet reads its rows through its row form (`form_class`): a valid row becomes a
+dict of typed values, an invalid one a `RowError` naming sheet, row and column. The sheet then
+turns its valid rows into a `SheetPlan` of creations and updates, checked against the database.
+Nothing is written unless the whole workbook has no error; then every sheet commits in one
+transaction (service.py). A sheet's columns are its row form's fields, each with a `Heading`.
+`records.py` is the base of the sheets whose rows are records matched on a natural key.
 """
 
 import datetime
@@ -15,36 +17,41 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from django import forms
+from django.db import models
 from openpyxl.utils import get_column_letter
 
+from party.imports.columns import Column, Heading, columns_of
 from party.imports.safety import MAX_ROW_NUMBER
 from party.models import Member, Unit
 from party.text import search_key
 
-DATE_FORMATS = ["%d/%m/%Y"]
 logger = logging.getLogger(__name__)
 UNREADABLE_ROW = (
     "Không đọc được nội dung từ dòng này (ô có giá trị sai kiểu hoặc tệp bị hỏng); không dữ liệu nào "
     "được ghi. Hãy mở tệp bằng Excel, kiểm tra các ô của dòng, lưu lại rồi tải lên."
 )
+CHANGE_REASON = "Nhập từ Excel"  # the history's reason for every write of an import
+BLANK = ("", None, ())  # what a form gives for an empty cell: text, date or number, unit codes
 
-
-# One request previews a workbook: 20,000 rows take about 8 s here (see make bench).
+# One request previews a workbook (see make bench for its time).
 MAX_ROWS = 20_000
 MAX_COLUMNS = 60
 
 
-@dataclass(frozen=True)
-class Column:
-    """One column of a sheet: its Vietnamese header, the form field name, guidance text."""
+# Rows, errors, plans ---------------------------------------------------------------------
 
-    header: str
-    name: str
-    required: bool = False
-    help: str = ""
-    example: tuple[Any, ...] = ()
-    text_format: bool = False  # keep leading zeros: the template formats the column as text
-    width: int = 18
+
+@dataclass
+class SourceRow:
+    """A row of the file: its number, and its cells until the row form has read them."""
+
+    number: int
+    values: dict[str, str] = field(default_factory=dict)
+    cells: dict[str, Any] = field(default_factory=dict)
+
+
+# A row its form found valid, with the form's cleaned values: what a preview keeps for the commit.
+ValidRow = tuple[SourceRow, dict[str, Any]]
 
 
 @dataclass
@@ -66,15 +73,24 @@ class RowError:
         return {"sheet": self.sheet, "row": self.row, "column": self.column, "message": self.message}
 
 
+class RowProblem(Exception):
+    """A row refused for a reason found after its form was valid (a lookup, a rule across fields)."""
+
+    def __init__(self, column: str | None, message: str):
+        super().__init__(message)
+        self.column, self.message = column, message
+
+
 @dataclass
 class RowAction:
-    """What one row will do: create a record, or update it with the listed changes."""
+    """What one row will do: create a record, or update the stored `record` with the listed changes."""
 
     row: int
     action: str  # "create" | "update" | "unchanged"
     label: str
     changes: list[str] = field(default_factory=list)
     payload: Any = None
+    record: models.Model | None = None  # the stored record an update or unchanged row matches
 
     def as_dict(self) -> dict:
         return {"row": self.row, "action": self.action, "label": self.label, "changes": self.changes}
@@ -99,11 +115,7 @@ class SheetPlan:
         }
 
 
-@dataclass
-class SourceRow:
-    number: int
-    values: dict[str, str]
-    cells: dict[str, Any]
+# Values ----------------------------------------------------------------------------------
 
 
 def norm(text: str | None) -> str:
@@ -139,64 +151,47 @@ def show(value: Any) -> str:
     return str(value)
 
 
-class LabelChoiceField(forms.ChoiceField):
-    """A choice typed as its Vietnamese label, forgiving case and diacritics ("dang vien du bi")."""
-
-    def __init__(self, *, choices, aliases: dict[str, str] | None = None, **kwargs):
-        super().__init__(choices=choices, **kwargs)
-        self.lookup = {search_key(str(label)): value for value, label in choices}
-        self.lookup.update({search_key(value): value for value, _ in choices})
-        self.lookup.update({search_key(alias): value for alias, value in (aliases or {}).items()})
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        return self.lookup.get(search_key(value), value) if value else value
-
-    def validate(self, value):
-        if value and value not in dict(self.choices):
-            labels = ", ".join(f"“{label}”" for _, label in self.choices if _ != "")
-            raise forms.ValidationError(f"Giá trị “{value}” không hợp lệ; chọn một trong: {labels}.")
-        super().validate(value)
+def short(text: str, limit: int = 60) -> str:
+    text = norm(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-class UnitCodeField(forms.CharField):
-    """A unit code, upper-cased so that “cb-vp” in one sheet is “CB-VP” in another."""
-
-    def __init__(self, **kwargs):
-        super().__init__(max_length=30, **kwargs)
-
-    def clean(self, value):
-        return super().clean(value).strip().upper()
+def text_key(value: Any) -> Any:
+    """A key part as rows and stored records are compared: text ignoring case, spacing and Unicode form."""
+    if isinstance(value, str):
+        return norm(value).casefold()
+    return value
 
 
-class YesNoField(forms.Field):
-    """“Có” / “Không”; a blank cell gives `blank` (None: “not given”, so an update keeps the stored value)."""
+def differs(old: Any, new: Any) -> bool:
+    """Whether the file's value differs from the stored one (text compared as the file reads it)."""
+    if isinstance(new, str) or isinstance(old, str):
+        return norm(old) != norm(new)
+    if isinstance(old, models.Model) or isinstance(new, models.Model):
+        return getattr(old, "pk", None) != getattr(new, "pk", None)
+    return old != new
 
-    YES = {"co", "x", "yes", "1", "true", "dung"}
-    NO = {"khong", "no", "0", "false", "sai"}
 
-    def __init__(self, *, blank: bool | None = False, **kwargs):
-        super().__init__(**kwargs)
-        self.blank = blank
-
-    def to_python(self, value):
-        key = search_key(value or "")
-        if not key:
-            return self.blank
-        if key in self.YES:
-            return True
-        if key in self.NO:
-            return False
-        raise forms.ValidationError("Ghi “Có”, “Không” hoặc để trống.")
+# Sheets ----------------------------------------------------------------------------------
 
 
 class Sheet:
-    """A sheet of the import workbook. Subclasses set the columns and turn rows into actions."""
+    """A sheet of the import workbook. Subclasses set the row form and its headings, and turn
+    valid rows into a plan (`plan`) and a plan into writes (`commit`)."""
 
     title: ClassVar[str]
     guidance: ClassVar[str]
-    columns: ClassVar[tuple[Column, ...]]
     form_class: ClassVar[type[forms.Form]]
+    headings: ClassVar[dict[str, Heading]]
+    columns: ClassVar[tuple[Column, ...]]  # made from the two above
+    record_name: ClassVar[str] = "bản ghi"  # a record of the sheet, as messages name it
+    # Secretaries may use the sheet, for units in their scope (party.access.can_import_sheet).
+    open_to_secretaries: ClassVar[bool] = False
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "headings" in cls.__dict__:
+            cls.columns = columns_of(cls.form_class, cls.headings)
 
     def __init__(self, context: "ImportContext"):
         self.context = context
@@ -209,6 +204,10 @@ class Sheet:
             if column.name == name:
                 return f"{get_column_letter(index)} “{column.header}”"
         return name
+
+    def header(self, name: str) -> str:
+        """The column's header without the mark of a required column."""
+        return next(c.header.rstrip("*") for c in self.columns if c.name == name)
 
     def error(self, row: int | None, column: str | None, message: str) -> None:
         label = self.column_label(column) if column else None
@@ -272,18 +271,28 @@ class Sheet:
             result.append(SourceRow(number, texts, cells))
         return True
 
-    def clean_rows(self, rows: list[SourceRow]) -> list[tuple[SourceRow, dict]]:
+    def clean_rows(self, rows: list[SourceRow]) -> list[ValidRow]:
         """Each row through the sheet's form; errors name the row and the column."""
         valid = []
         for row in rows:
             form = self.form_class(data=self.form_data(row))
             if form.is_valid():
-                valid.append((row, form.cleaned_data))
+                valid.append((SourceRow(row.number), form.cleaned_data))
                 continue
             for name, messages in form.errors.items():
                 for message in messages:
                     self.error(row.number, None if name == "__all__" else name, message)
         return valid
+
+    def form_data(self, row: SourceRow) -> dict[str, Any]:
+        data = dict(row.values)
+        for name, value in row.cells.items():
+            # Real Excel dates go to the form as dates, so no text format can misread them.
+            if isinstance(value, datetime.datetime | datetime.date):
+                data[name] = value.date() if isinstance(value, datetime.datetime) else value
+        return data
+
+    # Checks every sheet shares ---------------------------------------------------
 
     def units_in_scope(self, codes: set[str]) -> dict[str, Unit]:
         """The rows' units the user may edit, by code."""
@@ -306,17 +315,59 @@ class Sheet:
         self.error(row.number, "unit_code", f"Không tìm thấy đơn vị mã “{code}” trong phạm vi quản lý.")
         return False
 
-    def form_data(self, row: SourceRow) -> dict[str, Any]:
-        data = dict(row.values)
-        for name, value in row.cells.items():
-            # Real Excel dates go to the form as dates, so no text format can misread them.
-            if isinstance(value, datetime.datetime | datetime.date):
-                data[name] = value.date() if isinstance(value, datetime.datetime) else value
-        return data
+    def check_unit_existed(
+        self, code: str, units: dict[str, Unit], column: str, when: datetime.date | int
+    ) -> None:
+        """The unit was not dissolved before the row's date (a year: before its first day); raises
+        RowProblem on `column`. A unit the workbook creates has no dissolution to check."""
+        unit = units.get(code)
+        first_day = when if isinstance(when, datetime.date) else datetime.date(when, 1, 1)
+        if unit is None or unit.dissolved_on is None or unit.dissolved_on >= first_day:
+            return
+        since = f"ngày {when:%d/%m/%Y}" if isinstance(when, datetime.date) else f"năm {when}"
+        raise RowProblem(
+            column, f"Đơn vị “{code}” đã giải thể ngày {unit.dissolved_on:%d/%m/%Y}, trước {since}."
+        )
+
+    def merge_group(
+        self, group: list[ValidRow], names: tuple[str, ...], describe: str = ""
+    ) -> tuple[dict[str, Any], dict[str, int]] | None:
+        """The record cells of the rows of one record (an inspection's findings, a plan's deeds):
+        a blank takes the value of the group's other rows; two different values are an error on
+        the later row. Returns the values and the row each came from, or None after an error."""
+        values: dict[str, Any] = {}
+        sources: dict[str, int] = {}
+        ok = True
+        which = f"{self.record_name} ({describe})" if describe else self.record_name
+        for row, data in group:
+            for name in names:
+                value = data[name]
+                if value in BLANK:
+                    continue
+                if name not in values:
+                    values[name], sources[name] = value, row.number
+                elif differs(values[name], value):
+                    self.error(
+                        row.number,
+                        name,
+                        f"Khác với dòng {sources[name]} của cùng {which}: "
+                        f"“{self.show_value(name, values[name])}” và “{self.show_value(name, value)}”. "
+                        f"Các dòng của một {self.record_name} phải ghi giống nhau ở cột này (hoặc để trống).",
+                    )
+                    ok = False
+        first_row, first = group[0]
+        for name in names:
+            if name not in values:
+                values[name], sources[name] = first[name], first_row.number
+        return (values, sources) if ok else None
+
+    def show_value(self, name: str, value: Any) -> str:
+        """A value of the column `name` as messages and the preview show it."""
+        return show(value)
 
     # Planning and writing: subclasses ----------------------------------------
 
-    def plan(self, rows: list[SourceRow]) -> SheetPlan:
+    def plan(self, rows: list[ValidRow]) -> SheetPlan:
         raise NotImplementedError
 
     def commit(self, plan: SheetPlan) -> None:

@@ -12,19 +12,10 @@ from dataclasses import dataclass
 from django import forms
 from django.db import models
 
-from party.imports.base import Column, LabelChoiceField, SourceRow, UnitCodeField, YesNoField, show
-from party.imports.records import (
-    BLANK,
-    CHANGE_REASON,
-    Item,
-    RecordSheet,
-    RowProblem,
-    UnitCodesField,
-    date_field,
-    differs,
-    short,
-    text_key,
-)
+from party.imports.base import CHANGE_REASON, RowProblem, ValidRow, differs, short, show, text_key
+from party.imports.columns import Heading
+from party.imports.fields import LabelChoiceField, UnitCodeField, UnitCodesField, YesNoField, date_field
+from party.imports.records import Item, RecordSheet
 from party.models import ConductingBody, Inspection, InspectionFinding, InspectionKind, Unit, UnitKind
 
 FINDING_FIELDS = ("content", "remedy", "deadline", "closed_on")
@@ -96,148 +87,103 @@ class InspectionSheet(RecordSheet):
         "đang lưu, còn để trống cả nhóm cột khắc phục thì giữ nguyên những nội dung đang lưu. "
         "Không dùng trang này thì xóa trang đi."
     )
-    columns = (
-        Column(
-            "Mã đơn vị tiến hành*",
-            "unit_code",
-            True,
+    form_class = InspectionRowForm
+    headings = {
+        "unit_code": Heading(
+            "Mã đơn vị tiến hành",
             "Mã đơn vị tiến hành kiểm tra, giám sát (xem trang Đơn vị).",
             ("DB-SXD", "DB-SXD"),
-            True,
-            14,
+            text_format=True,
+            width=14,
         ),
-        Column("Loại*", "kind", True, "Kiểm tra hoặc Giám sát.", ("Kiểm tra", "Kiểm tra"), width=12),
-        Column(
-            "Chủ thể tiến hành*",
-            "conducted_by",
-            True,
+        "kind": Heading("Loại", "Kiểm tra hoặc Giám sát.", ("Kiểm tra", "Kiểm tra"), width=12),
+        "conducted_by": Heading(
+            "Chủ thể tiến hành",
             "Ủy ban Kiểm tra; Ban Thường vụ; Đảng ủy (của đảng bộ); Chi bộ (chi bộ tự tiến hành).",
             ("Ủy ban Kiểm tra", "Ủy ban Kiểm tra"),
-            width=18,
         ),
-        Column(
+        "about_directive": Heading(
             "Về Chỉ thị 05",
-            "about_directive",
-            False,
             "“Có” nếu việc thực hiện Chỉ thị 05 là nội dung kiểm tra, giám sát; để trống là “Không”.",
             ("Có", ""),
             width=10,
         ),
-        Column(
-            "Nội dung kiểm tra, giám sát*",
-            "subject",
-            True,
+        "subject": Heading(
+            "Nội dung kiểm tra, giám sát",
             "Giống nhau ở mọi dòng của một cuộc.",
-            ("Việc thực hiện Chỉ thị 05-CT/TW năm 2025",) * 2,
+            ("Việc thực hiện Chỉ thị 05-CT/TW năm 2025", "Việc thực hiện Chỉ thị 05-CT/TW năm 2025"),
             width=40,
         ),
-        Column(
+        "target_units": Heading(
             "Đơn vị được kiểm tra, giám sát",
-            "target_units",
-            False,
             "Mã các đơn vị, cách nhau bằng dấu phẩy hoặc chấm phẩy, ví dụ CB01, CB02.",
             ("CB-VP", ""),
-            True,
-            20,
+            text_format=True,
+            width=20,
         ),
-        Column(
-            "Ngày bắt đầu*", "started_on", True, "dd/mm/yyyy.", (datetime.date(2025, 9, 8),) * 2, width=12
+        "started_on": Heading(
+            "Ngày bắt đầu", "dd/mm/yyyy.", (datetime.date(2025, 9, 8), datetime.date(2025, 9, 8)), width=12
         ),
-        Column(
+        "ended_on": Heading(
             "Ngày kết thúc",
-            "ended_on",
-            False,
             "dd/mm/yyyy; để trống nếu chưa kết thúc.",
             (datetime.date(2025, 9, 30), None),
             width=12,
         ),
-        Column(
+        "conclusion": Heading(
             "Kết luận",
-            "conclusion",
-            False,
             "Kết luận của cuộc kiểm tra, giám sát.",
             ("Chi bộ thực hiện tốt; còn hạn chế trong việc sơ kết.", ""),
             width=36,
         ),
-        Column(
+        "content": Heading(
             "Hạn chế, khuyết điểm",
-            "content",
-            False,
             "Một nội dung phải khắc phục; mỗi nội dung một dòng. Để trống nếu không có.",
             ("Chưa sơ kết việc làm theo Bác hằng quý", "Hồ sơ sinh hoạt chưa đầy đủ"),
             width=36,
         ),
-        Column(
+        "remedy": Heading(
             "Yêu cầu khắc phục",
-            "remedy",
-            False,
             "Bắt buộc khi có hạn chế, khuyết điểm.",
             ("Tổ chức sơ kết quý IV", "Bổ sung biên bản sinh hoạt"),
             width=30,
         ),
-        Column(
+        "deadline": Heading(
             "Thời hạn khắc phục",
-            "deadline",
-            False,
             "dd/mm/yyyy.",
             (datetime.date(2025, 12, 31), datetime.date(2025, 10, 31)),
             width=12,
         ),
-        Column(
+        "closed_on": Heading(
             "Ngày đã khắc phục",
-            "closed_on",
-            False,
             "dd/mm/yyyy; để trống nếu chưa khắc phục xong.",
             (None, datetime.date(2025, 10, 20)),
             width=12,
         ),
-    )
-    form_class = InspectionRowForm
+    }
 
-    def collect(self, cleaned: list[tuple[SourceRow, dict]], units: dict[str, Unit]) -> list[Item]:
+    def collect(self, cleaned: list[ValidRow], units: dict[str, Unit]) -> list[Item]:
         """Rows with the same unit, start date and subject are one inspection with its findings."""
-        groups: dict[tuple, list[tuple[SourceRow, dict]]] = {}
+        groups: dict[tuple, list[ValidRow]] = {}
         for row, data in cleaned:
             if self.check_unit_code(row, data["unit_code"], units):
                 groups.setdefault(self.key(data["unit_code"], data), []).append((row, data))
         items = []
         for group in groups.values():
-            merged = self.merge(group)
+            merged = self.merge_group(group, self.fields)
             if merged is None:
                 continue
-            row, data = merged
-            item = self.item(row, data, units)
+            (first_row, first), (values, _) = group[0], merged
+            # Blank cells take the group's other rows; a blank “Về Chỉ thị 05” in all of them is “Không”.
+            data = {**first, **values, "about_directive": bool(values["about_directive"])}
+            item = self.item(first_row, data, units)
             findings = self.findings(group)
             if item is not None and findings is not False:
                 item.values["findings"] = findings
                 items.append(item)
         return items
 
-    def merge(self, group: list[tuple[SourceRow, dict]]) -> tuple[SourceRow, dict] | None:
-        """One value per inspection cell: blanks take the group's other rows; two values are an error."""
-        first_row, merged = group[0][0], dict(group[0][1])
-        sources = {name: first_row.number for name in self.fields}
-        ok = True
-        for row, data in group[1:]:
-            for name in self.fields:
-                value = data[name]
-                if value in BLANK:
-                    continue
-                if merged[name] in BLANK:
-                    merged[name], sources[name] = value, row.number
-                elif differs(merged[name], value):
-                    self.error(
-                        row.number,
-                        name,
-                        f"Khác với dòng {sources[name]} của cùng cuộc kiểm tra, giám sát: "
-                        f"“{self.show(name, merged[name])}” và “{self.show(name, value)}”. Các dòng của một "
-                        "cuộc phải ghi giống nhau ở cột này (hoặc để trống).",
-                    )
-                    ok = False
-        merged["about_directive"] = bool(merged["about_directive"])
-        return (first_row, merged) if ok else None
-
-    def findings(self, group: list[tuple[SourceRow, dict]]) -> list[FindingRow] | bool | None:
+    def findings(self, group: list[ValidRow]) -> list[FindingRow] | bool | None:
         """The group's findings in file order; None if it has none (the stored ones stay); False on error."""
         seen: dict[str, int] = {}
         findings = []

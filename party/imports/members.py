@@ -6,18 +6,9 @@ from django import forms
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from party.imports.base import (
-    DATE_FORMATS,
-    Column,
-    LabelChoiceField,
-    RowAction,
-    Sheet,
-    SheetPlan,
-    SourceRow,
-    UnitCodeField,
-    YesNoField,
-    show,
-)
+from party.imports.base import CHANGE_REASON, RowAction, Sheet, SheetPlan, SourceRow, ValidRow, show
+from party.imports.columns import Heading
+from party.imports.fields import LabelChoiceField, UnitCodeField, YesNoField, date_field
 from party.models import Gender, Member, Membership, PartyStatus, Unit, transfer_member
 from party.signals import units_changed
 from party.text import clean_name
@@ -32,7 +23,7 @@ CHOICES = {"gender": Gender, "party_status": PartyStatus}  # shown by their labe
 class MemberRowForm(forms.Form):
     full_name = forms.CharField(max_length=120)
     gender = LabelChoiceField(choices=Gender.choices)
-    birth_date = forms.DateField(input_formats=DATE_FORMATS)
+    birth_date = date_field()
     unit_code = UnitCodeField()
     party_status = LabelChoiceField(
         choices=PartyStatus.choices,
@@ -44,8 +35,8 @@ class MemberRowForm(forms.Form):
         },
     )
     party_card_number = forms.CharField(max_length=30, required=False)
-    admitted_on = forms.DateField(required=False, input_formats=DATE_FORMATS)
-    confirmed_on = forms.DateField(required=False, input_formats=DATE_FORMATS)
+    admitted_on = date_field(required=False)
+    confirmed_on = date_field(required=False)
     position = forms.CharField(max_length=200, required=False)
     is_leader = YesNoField(required=False, blank=None)  # blank: keep the stored flag
 
@@ -84,76 +75,50 @@ class MemberSheet(Sheet):
         "giữ nguyên dữ liệu đang có. Người có số thẻ mà mã đơn vị khác đơn vị hiện tại sẽ được chuyển "
         "sinh hoạt sang đơn vị mới từ ngày nhập."
     )
-    columns = (
-        Column(
-            "Họ và tên*",
-            "full_name",
-            True,
-            "Họ, tên đệm và tên.",
-            ("Nguyễn Văn An", "Trần Thị Bích Ngọc"),
-            width=26,
+    form_class = MemberRowForm
+    headings = {
+        "full_name": Heading(
+            "Họ và tên", "Họ, tên đệm và tên.", ("Nguyễn Văn An", "Trần Thị Bích Ngọc"), width=26
         ),
-        Column("Giới tính*", "gender", True, "Nam hoặc Nữ.", ("Nam", "Nữ"), width=10),
-        Column(
-            "Ngày sinh*",
-            "birth_date",
-            True,
-            "dd/mm/yyyy.",
-            (datetime.date(1980, 5, 4), datetime.date(1992, 11, 23)),
-            width=12,
+        "gender": Heading("Giới tính", "Nam hoặc Nữ.", ("Nam", "Nữ"), width=10),
+        "birth_date": Heading(
+            "Ngày sinh", "dd/mm/yyyy.", (datetime.date(1980, 5, 4), datetime.date(1992, 11, 23)), width=12
         ),
-        Column(
-            "Mã đơn vị*",
-            "unit_code",
-            True,
+        "unit_code": Heading(
+            "Mã đơn vị",
             "Mã đơn vị sinh hoạt (xem trang Đơn vị).",
             ("CB-VP", "CB-VP"),
-            True,
-            14,
+            text_format=True,
+            width=14,
         ),
-        Column(
-            "Đối tượng*",
-            "party_status",
-            True,
+        "party_status": Heading(
+            "Đối tượng",
             "Đảng viên chính thức; Đảng viên dự bị; Người lao động.",
             ("Đảng viên chính thức", "Người lao động"),
             width=22,
         ),
-        Column(
+        "party_card_number": Heading(
             "Số thẻ đảng viên",
-            "party_card_number",
-            False,
             "Duy nhất; để trống nếu chưa có.",
             ("01234567", ""),
-            True,
-            16,
+            text_format=True,
+            width=16,
         ),
-        Column(
-            "Ngày vào Đảng", "admitted_on", False, "dd/mm/yyyy.", (datetime.date(2005, 3, 2), None), width=14
+        "admitted_on": Heading("Ngày vào Đảng", "dd/mm/yyyy.", (datetime.date(2005, 3, 2), None), width=14),
+        "confirmed_on": Heading(
+            "Ngày chính thức", "dd/mm/yyyy.", (datetime.date(2006, 3, 2), None), width=14
         ),
-        Column(
-            "Ngày chính thức",
-            "confirmed_on",
-            False,
-            "dd/mm/yyyy.",
-            (datetime.date(2006, 3, 2), None),
-            width=14,
-        ),
-        Column("Chức vụ", "position", False, "", ("Phó Giám đốc Sở", "Chuyên viên"), width=22),
-        Column(
+        "position": Heading("Chức vụ", "", ("Phó Giám đốc Sở", "Chuyên viên"), width=22),
+        "is_leader": Heading(
             "Cán bộ diện BTV quản lý",
-            "is_leader",
-            False,
             "Ghi “Có” nếu thuộc diện Ban Thường vụ quản lý, “Không” để bỏ.",
             ("Có", ""),
             width=12,
         ),
-    )
-    form_class = MemberRowForm
+    }
 
-    def plan(self, rows: list[SourceRow]) -> SheetPlan:
+    def plan(self, cleaned: list[ValidRow]) -> SheetPlan:
         plan = SheetPlan(self.title)
-        cleaned = self.clean_rows(rows)
         units = self.units_in_scope({data["unit_code"] for _, data in cleaned})
         cards = {data["party_card_number"] for _, data in cleaned if data["party_card_number"]}
         by_card = self.people_by_card(cards)
@@ -222,6 +187,7 @@ class MemberSheet(Sheet):
                     f"{member.full_name} ({member.unit.code})",
                     changes,
                     (member, data),
+                    record=member,
                 )
             )
         return plan
@@ -292,7 +258,7 @@ class MemberSheet(Sheet):
         history = {
             "batch_size": 1000,
             "default_user": self.context.user,
-            "default_change_reason": "Nhập từ Excel",
+            "default_change_reason": CHANGE_REASON,
         }
         bulk_create_with_history(new_members, Member, **history)
         bulk_create_with_history(

@@ -9,72 +9,30 @@ Meetings, documents and conferences are in work.py, inspections in inspections.p
 practices in pledges.imports.awards and pledges.imports.practices.
 """
 
-import datetime
-import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from django import forms
 from django.db import models
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from party.imports.base import DATE_FORMATS, RowAction, Sheet, SheetPlan, SourceRow, norm, show
+from party.imports.base import (
+    CHANGE_REASON,
+    RowAction,
+    RowProblem,
+    Sheet,
+    SheetPlan,
+    SourceRow,
+    ValidRow,
+    differs,
+    short,
+    show,
+    text_key,
+)
 from party.imports.units import UnitSheet
 from party.models import Theme, Unit, UnitKind
 from party.models.records import UnitRecord
 from party.text import search_key
-
-CHANGE_REASON = "Nhập từ Excel"
-CODE_SEPARATORS = re.compile(r"[,;\n]+")
-COUNT_MESSAGE = "Ghi một số nguyên từ 0 trở lên."
-# No meeting or conference has this many people; a bigger number is a typo (and would overflow
-# the database's integer column at confirmation instead of failing in the preview).
-COUNT_MAX = 100_000
-COUNT_MAX_MESSAGE = "Số quá lớn: ghi một số nguyên từ 0 đến 100.000."
-BLANK = ("", None, ())
-
-
-def short(text: str, limit: int = 60) -> str:
-    text = norm(text)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def text_key(value: Any) -> Any:
-    """A key part as rows and stored records are compared: text ignoring case, spacing and Unicode form."""
-    if isinstance(value, str):
-        return unicodedata.normalize("NFC", norm(value)).casefold()
-    return value
-
-
-def count_field(**kwargs) -> forms.IntegerField:
-    return forms.IntegerField(
-        min_value=0,
-        max_value=COUNT_MAX,
-        error_messages={"invalid": COUNT_MESSAGE, "min_value": COUNT_MESSAGE, "max_value": COUNT_MAX_MESSAGE},
-        **kwargs,
-    )
-
-
-def date_field(**kwargs) -> forms.DateField:
-    return forms.DateField(input_formats=DATE_FORMATS, **kwargs)
-
-
-class UnitCodesField(forms.CharField):
-    """Unit codes separated by commas or semicolons: a sorted tuple, upper-cased, without repeats."""
-
-    def clean(self, value):
-        text = super().clean(value)
-        return tuple(sorted({code.strip().upper() for code in CODE_SEPARATORS.split(text) if code.strip()}))
-
-
-class RowProblem(Exception):
-    """A row refused for a reason found after its form was valid (a lookup, a rule across fields)."""
-
-    def __init__(self, column: str | None, message: str):
-        super().__init__(message)
-        self.column, self.message = column, message
 
 
 @dataclass
@@ -91,7 +49,6 @@ class RecordSheet(Sheet):
     """A sheet of unit records: scope, natural key, in-file duplicates, diff and writes."""
 
     model: ClassVar[type[UnitRecord]]
-    record_name: ClassVar[str]
     # With the unit, the natural key; the first is the record's date (or year), checked against
     # the unit's dissolution and used to fetch the stored records.
     key_fields: ClassVar[tuple[str, ...]]
@@ -105,17 +62,7 @@ class RecordSheet(Sheet):
 
     # Reading ---------------------------------------------------------------------------
 
-    def clean_rows(self, rows: list[SourceRow]) -> list[tuple[SourceRow, dict]]:
-        """As the base, with text in NFC, so a file saved with decomposed accents compares equal."""
-        return [
-            (row, {k: unicodedata.normalize("NFC", v) if isinstance(v, str) else v for k, v in data.items()})
-            for row, data in super().clean_rows(rows)
-        ]
-
-    def header(self, name: str) -> str:
-        return next(c.header.rstrip("*") for c in self.columns if c.name == name)
-
-    def prepare(self, cleaned: list[tuple[SourceRow, dict]]) -> None:
+    def prepare(self, cleaned: list[ValidRow]) -> None:
         """Load what the rows refer to (themes, units planned or referenced), once for the sheet."""
         self.themes: dict[str, list[Theme]] = {}
         if "theme" in self.fields:
@@ -151,19 +98,8 @@ class RecordSheet(Sheet):
         kind = self.planned_kind(code, units)
         if self.unit_kinds and kind is not None and kind not in self.unit_kinds:
             raise RowProblem("unit_code", self.unit_kind_message.format(code=code, kind=UnitKind(kind).label))
-        unit, when = units.get(code), values[self.key_fields[0]]
-        if unit is None or unit.dissolved_on is None:
-            return
-        if isinstance(when, datetime.date) and unit.dissolved_on < when:
-            raise RowProblem(
-                self.key_fields[0],
-                f"Đơn vị “{code}” đã giải thể ngày {unit.dissolved_on:%d/%m/%Y}, trước ngày {when:%d/%m/%Y}.",
-            )
-        if isinstance(when, int) and unit.dissolved_on.year < when:
-            raise RowProblem(
-                self.key_fields[0],
-                f"Đơn vị “{code}” đã giải thể ngày {unit.dissolved_on:%d/%m/%Y}, trước năm {when}.",
-            )
+        first = self.key_fields[0]
+        self.check_unit_existed(code, units, first, values[first])
 
     def check_codes(self, name: str, codes: tuple[str, ...]) -> None:
         unknown = [
@@ -194,9 +130,8 @@ class RecordSheet(Sheet):
 
     # Planning ------------------------------------------------------------------------
 
-    def plan(self, rows: list[SourceRow]) -> SheetPlan:
+    def plan(self, cleaned: list[ValidRow]) -> SheetPlan:
         plan = SheetPlan(self.title)
-        cleaned = self.clean_rows(rows)
         codes = {data[name] for _, data in cleaned for name in self.unit_columns}
         units = self.units_in_scope(codes - {""})
         self.prepare(cleaned)
@@ -221,11 +156,12 @@ class RecordSheet(Sheet):
                     self.describe(item.code, item.values),
                     changes,
                     (current, item),
+                    record=current,
                 )
             )
         return plan
 
-    def collect(self, cleaned: list[tuple[SourceRow, dict]], units: dict[str, Unit]) -> list[Item]:
+    def collect(self, cleaned: list[ValidRow], units: dict[str, Unit]) -> list[Item]:
         """One record per row; a second row with the same natural key is an error."""
         items, seen = [], {}
         for row, data in cleaned:
@@ -261,7 +197,8 @@ class RecordSheet(Sheet):
     def key_text(self, item: Item) -> str:
         parts = [self.header("unit_code") + " " + item.code]
         parts += [
-            f"{self.header(name).lower()} {self.show(name, item.values[name])}" for name in self.key_fields
+            f"{self.header(name).lower()} {self.show_value(name, item.values[name])}"
+            for name in self.key_fields
         ]
         return ", ".join(parts)
 
@@ -294,14 +231,14 @@ class RecordSheet(Sheet):
         return values
 
     def diff(self, current: UnitRecord, values: dict) -> list[str]:
-        old_values = self.stored_values(current)
+        old, show_value = self.stored_values(current), self.show_value
         return [
-            f"{self.header(name)}: “{self.show(name, old_values[name])}” → “{self.show(name, values[name])}”"
+            f"{self.header(name)}: “{show_value(name, old[name])}” → “{show_value(name, values[name])}”"
             for name in self.fields
-            if differs(old_values[name], values[name])
+            if differs(old[name], values[name])
         ]
 
-    def show(self, name: str, value: Any) -> str:
+    def show_value(self, name: str, value: Any) -> str:
         if isinstance(value, tuple):
             return ", ".join(value) or show(None)
         if isinstance(value, models.Model):
@@ -365,12 +302,3 @@ class RecordSheet(Sheet):
 
     def after_save(self, record: UnitRecord, item: Item) -> None:
         """Child rows of a record saved one by one (the findings of an inspection)."""
-
-
-def differs(old: Any, new: Any) -> bool:
-    """Whether the file's value differs from the stored one (text compared as the file reads it)."""
-    if isinstance(new, str) or isinstance(old, str):
-        return unicodedata.normalize("NFC", norm(old)) != unicodedata.normalize("NFC", norm(new))
-    if isinstance(old, models.Model) or isinstance(new, models.Model):
-        return getattr(old, "pk", None) != getattr(new, "pk", None)
-    return old != new

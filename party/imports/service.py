@@ -1,4 +1,8 @@
-"""Preview and commit a whole workbook: every sheet, all or nothing."""
+"""Preview and commit a whole workbook: every sheet, all or nothing.
+
+Each registered sheet is read through its row form, then its valid rows are planned against the
+database, in the registry's order; the commit reads and plans the file again and writes it.
+"""
 
 import logging
 from dataclasses import dataclass, field
@@ -8,24 +12,14 @@ from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 
 from party.access import can_import_sheet
-from party.imports.base import ImportContext, RowError, Sheet, SheetPlan
-from party.imports.inspections import InspectionSheet
-from party.imports.members import MemberSheet
+from party.imports import registry
+from party.imports.base import ImportContext, RowError, Sheet, SheetPlan, ValidRow
 from party.imports.safety import check_sheets, check_workbook_bytes, open_workbook
-from party.imports.units import UnitSheet
-from party.imports.work import ConferenceSheet, DocumentSheet, MeetingSheet
 from party.models import ImportBatch
 
-# In dependency order: a sheet may refer to records an earlier sheet creates.
-# Later features append their sheets here (pledges: PledgesConfig.ready()).
-SHEETS: list[type[Sheet]] = [
-    UnitSheet,
-    MemberSheet,
-    MeetingSheet,
-    InspectionSheet,
-    DocumentSheet,
-    ConferenceSheet,
-]
+# The rows its form found valid, of each sheet of a workbook, in the registry's order.
+SheetRows = list[tuple[type[Sheet], list[ValidRow]]]
+
 logger = logging.getLogger(__name__)
 # Also what a card number or unit code taken outside the user's scope meets: the preview cannot
 # tell it from a free one (docs/privacy.md), so the message names no row and nobody.
@@ -56,42 +50,57 @@ class ImportResult:
         }
 
 
-def _plan(data: bytes, file_name: str, user) -> tuple[ImportResult, list[tuple[Sheet, SheetPlan]]]:
+def _read(data: bytes, file_name: str, user) -> tuple[SheetRows, list[RowError]]:
+    """Each registered sheet of the workbook, its rows read and checked by its row form."""
+    sheets = registry.sheets()
     check_workbook_bytes(data, file_name)
-    check_sheets(data, [sheet_class.title for sheet_class in SHEETS])
+    check_sheets(data, [sheet_class.title for sheet_class in sheets])
     workbook = open_workbook(data)
-    result, planned = ImportResult(), []
+    rows: SheetRows = []
+    errors: list[RowError] = []
     try:
-        context = ImportContext(user)
-        known = {sheet_class.title for sheet_class in SHEETS}
-        if not known & set(workbook.sheetnames):
-            titles = ", ".join(f"“{title}”" for title in known)
-            result.errors.append(
+        present = [sheet_class for sheet_class in sheets if sheet_class.title in workbook.sheetnames]
+        if not present:
+            titles = ", ".join(f"“{sheet_class.title}”" for sheet_class in sheets)
+            errors.append(
                 RowError("(tệp)", None, None, f"Không có trang nào tên {titles}; hãy dùng tệp mẫu.")
             )
-        for sheet_class in SHEETS:
-            if sheet_class.title not in workbook.sheetnames:
-                continue
+        for sheet_class in present:
             if not can_import_sheet(user, sheet_class):
-                result.errors.append(RowError(sheet_class.title, None, None, _staff_only(sheet_class)))
+                errors.append(RowError(sheet_class.title, None, None, _staff_only(sheet_class)))
                 continue
-            sheet = sheet_class(context)
-            rows = sheet.read_rows(workbook[sheet_class.title])
-            plan = sheet.plan(rows)
-            result.errors.extend(sheet.errors)
-            result.plans.append(plan)
-            planned.append((sheet, plan))
-            context.sheet_plans[sheet_class.title] = plan
+            sheet = sheet_class(ImportContext(user))
+            rows.append((sheet_class, sheet.clean_rows(sheet.read_rows(workbook[sheet_class.title]))))
+            errors.extend(sheet.errors)
     finally:
         workbook.close()
-    result.errors.sort(
-        key=lambda e: ([s.title for s in SHEETS].index(e.sheet) if e.sheet in known else -1, e.row or 0)
-    )
+    return rows, errors
+
+
+def _plan(rows: SheetRows, user) -> tuple[ImportResult, list[tuple[Sheet, SheetPlan]]]:
+    """The plan of every sheet's valid rows, in order: a sheet may refer to what earlier ones plan."""
+    result, planned = ImportResult(), []
+    context = ImportContext(user)
+    for sheet_class, valid in rows:
+        if not can_import_sheet(user, sheet_class):
+            result.errors.append(RowError(sheet_class.title, None, None, _staff_only(sheet_class)))
+            continue
+        sheet = sheet_class(context)
+        plan = sheet.plan(valid)
+        result.errors.extend(sheet.errors)
+        result.plans.append(plan)
+        planned.append((sheet, plan))
+        context.sheet_plans[sheet_class.title] = plan
     return result, planned
 
 
+def _in_sheet_order(errors: list[RowError]) -> list[RowError]:
+    order = {sheet_class.title: index for index, sheet_class in enumerate(registry.sheets())}
+    return sorted(errors, key=lambda e: (order.get(e.sheet, -1), e.row or 0))
+
+
 def _staff_only(sheet_class: type[Sheet]) -> str:
-    titles = [f"“{s.title}”" for s in SHEETS if getattr(s, "open_to_secretaries", False)]
+    titles = [f"“{s.title}”" for s in registry.sheets() if s.open_to_secretaries]
     open_sheets = " và ".join([", ".join(titles[:-1]), titles[-1]] if len(titles) > 1 else titles)
     return (
         f"Chỉ cán bộ đảng ủy được nhập trang “{sheet_class.title}”. Bí thư chi bộ chỉ nhập các trang "
@@ -101,14 +110,18 @@ def _staff_only(sheet_class: type[Sheet]) -> str:
 
 def preview_workbook(*, data: bytes, file_name: str, user) -> ImportResult:
     """What the workbook would create and update, or its errors; writes nothing."""
-    result, _ = _plan(data, file_name, user)
+    rows, read_errors = _read(data, file_name, user)
+    result, _ = _plan(rows, user)
+    result.errors = _in_sheet_order(read_errors + result.errors)
     return result
 
 
 @transaction.atomic
 def commit_workbook(*, data: bytes, file_name: str, user) -> ImportResult:
     """Re-read the workbook and write it whole, or nothing if any row is in error."""
-    result, planned = _plan(data, file_name, user)
+    rows, read_errors = _read(data, file_name, user)
+    result, planned = _plan(rows, user)
+    result.errors = _in_sheet_order(read_errors + result.errors)
     if result.ok:
         for sheet, plan in planned:
             sheet.commit(plan)

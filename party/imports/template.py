@@ -1,4 +1,5 @@
-"""The downloadable import template: a guidance sheet and one sheet per importable record."""
+"""The downloadable import template: a guidance sheet and one sheet per registered import sheet,
+its header row and examples from the sheet's columns (its row form's fields and their headings)."""
 
 import datetime
 import io
@@ -7,8 +8,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from party.imports import registry
 from party.imports.base import Sheet
-from party.imports.service import SHEETS
 from party.xlsx import put_text
 
 HEADER_FILL = PatternFill("solid", fgColor="FFF2CC")
@@ -17,7 +18,7 @@ BOLD = Font(bold=True)
 
 def build_template(sheets: list[type[Sheet]] | None = None) -> bytes:
     """The template of the given sheets (default: all), with a guidance sheet first."""
-    sheets = SHEETS if sheets is None else sheets
+    sheets = registry.sheets() if sheets is None else sheets
     workbook = Workbook()
     guide = workbook.active
     guide.title = "Hướng dẫn"

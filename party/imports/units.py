@@ -2,17 +2,9 @@
 
 from django import forms
 
-from party.imports.base import (
-    DATE_FORMATS,
-    Column,
-    LabelChoiceField,
-    RowAction,
-    Sheet,
-    SheetPlan,
-    SourceRow,
-    UnitCodeField,
-    show,
-)
+from party.imports.base import RowAction, Sheet, SheetPlan, ValidRow, show
+from party.imports.columns import Heading
+from party.imports.fields import LabelChoiceField, UnitCodeField, date_field
 from party.models import Unit, UnitKind
 from party.text import clean_name
 
@@ -36,7 +28,7 @@ class UnitRowForm(forms.Form):
             "min_value": "Ghi một số nguyên từ 0 trở lên.",
         },
     )
-    dissolved_on = forms.DateField(required=False, input_formats=DATE_FORMATS)
+    dissolved_on = date_field(required=False)
 
 
 class UnitSheet(Sheet):
@@ -47,49 +39,32 @@ class UnitSheet(Sheet):
         "có sẵn hoặc nằm trong cùng trang này. Muốn chuyển đơn vị sang đơn vị cấp trên khác, "
         "dùng trang quản trị."
     )
-    columns = (
-        Column("Mã đơn vị*", "code", True, "Mã duy nhất, ví dụ CB01.", ("DB-SXD", "CB-VP"), True, 14),
-        Column(
-            "Mã đơn vị cấp trên",
-            "parent_code",
-            False,
-            "Để trống nếu là đơn vị gốc.",
-            ("", "DB-SXD"),
-            True,
-            18,
+    form_class = UnitRowForm
+    headings = {
+        "code": Heading(
+            "Mã đơn vị", "Mã duy nhất, ví dụ CB01.", ("DB-SXD", "CB-VP"), text_format=True, width=14
         ),
-        Column(
-            "Tên viết tắt*",
-            "short_name",
-            True,
-            "Tên ngắn dùng trong danh sách.",
-            ("Đảng bộ Sở", "Chi bộ Văn phòng"),
-            width=24,
+        "parent_code": Heading(
+            "Mã đơn vị cấp trên", "Để trống nếu là đơn vị gốc.", ("", "DB-SXD"), text_format=True
         ),
-        Column("Tên đầy đủ*", "name", True, "", ("Đảng bộ Sở Xây dựng", "Chi bộ Văn phòng Sở"), width=36),
-        Column(
-            "Loại*",
-            "kind",
-            True,
+        "short_name": Heading(
+            "Tên viết tắt", "Tên ngắn dùng trong danh sách.", ("Đảng bộ Sở", "Chi bộ Văn phòng"), width=24
+        ),
+        "name": Heading("Tên đầy đủ", "", ("Đảng bộ Sở Xây dựng", "Chi bộ Văn phòng Sở"), width=36),
+        "kind": Heading(
+            "Loại",
             "Một trong: " + "; ".join(UnitKind.labels) + ".",
             ("Đảng bộ cơ sở", "Chi bộ trực thuộc"),
             width=22,
         ),
-        Column("Thứ tự", "sort_order", False, "Số thứ tự giữa các đơn vị cùng cấp.", (1, 1), width=8),
-        Column(
-            "Ngày giải thể",
-            "dissolved_on",
-            False,
-            "dd/mm/yyyy; để trống nếu đang hoạt động.",
-            ("", ""),
-            width=14,
+        "sort_order": Heading("Thứ tự", "Số thứ tự giữa các đơn vị cùng cấp.", (1, 1), width=8),
+        "dissolved_on": Heading(
+            "Ngày giải thể", "dd/mm/yyyy; để trống nếu đang hoạt động.", ("", ""), width=14
         ),
-    )
-    form_class = UnitRowForm
+    }
 
-    def plan(self, rows: list[SourceRow]) -> SheetPlan:
+    def plan(self, cleaned: list[ValidRow]) -> SheetPlan:
         plan = SheetPlan(self.title)
-        cleaned = self.clean_rows(rows)
         seen: dict[str, int] = {}
         for row, data in cleaned:
             if data["code"] in seen:
@@ -156,6 +131,7 @@ class UnitSheet(Sheet):
                     f"{code} — {unit.short_name}",
                     changes,
                     (unit, data),
+                    record=unit,
                 )
             )
         self.check_cycles(plan, existing)

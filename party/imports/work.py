@@ -9,8 +9,10 @@ from typing import Any
 
 from django import forms
 
-from party.imports.base import Column, LabelChoiceField, UnitCodeField, YesNoField
-from party.imports.records import Item, RecordSheet, count_field, date_field, short, text_key
+from party.imports.base import short, text_key
+from party.imports.columns import Heading
+from party.imports.fields import LabelChoiceField, UnitCodeField, YesNoField, count_field, date_field
+from party.imports.records import Item, RecordSheet
 from party.models import Conference, ConferenceKind, Document, DocumentKind, Meeting, MeetingKind, UnitKind
 
 # Sinh hoạt chi bộ ------------------------------------------------------------------------
@@ -55,48 +57,37 @@ class MeetingSheet(RecordSheet):
         "buổi: nhập lại tệp thì buổi đã có được cập nhật theo tệp, không tạo buổi trùng. Bí thư chi bộ "
         "nhập được trang này cho chi bộ của mình. Không dùng trang này thì xóa trang đi."
     )
-    columns = (
-        Column(
-            "Mã chi bộ*", "unit_code", True, "Mã chi bộ (xem trang Đơn vị).", ("CB-VP", "CB-VP"), True, 14
+    form_class = MeetingRowForm
+    headings = {
+        "unit_code": Heading(
+            "Mã chi bộ", "Mã chi bộ (xem trang Đơn vị).", ("CB-VP", "CB-VP"), text_format=True, width=14
         ),
-        Column(
-            "Ngày sinh hoạt*",
-            "held_on",
-            True,
-            "dd/mm/yyyy.",
-            (datetime.date(2025, 3, 5), datetime.date(2025, 5, 19)),
-            width=14,
+        "held_on": Heading(
+            "Ngày sinh hoạt", "dd/mm/yyyy.", (datetime.date(2025, 3, 5), datetime.date(2025, 5, 19)), width=14
         ),
-        Column("Hình thức*", "kind", True, "Định kỳ hoặc Chuyên đề.", ("Định kỳ", "Chuyên đề"), width=14),
-        Column(
+        "kind": Heading("Hình thức", "Định kỳ hoặc Chuyên đề.", ("Định kỳ", "Chuyên đề"), width=14),
+        "includes_directive": Heading(
             "Có nội dung Chỉ thị 05",
-            "includes_directive",
-            False,
             "“Có” nếu buổi sinh hoạt có nội dung học tập và làm theo Bác; để trống là “Không”.",
             ("Có", "Có"),
             width=12,
         ),
-        Column(
+        "topic": Heading(
             "Nội dung, chủ đề",
-            "topic",
-            False,
             "Bắt buộc khi có nội dung Chỉ thị 05: nội dung đã học tập, trao đổi.",
             ("Kiểm điểm việc thực hiện bản đăng ký quý I", "Phong cách làm việc của Bác"),
             width=40,
         ),
-        Column(
+        "theme": Heading(
             "Chuyên đề",
-            "theme",
-            False,
             "Tên chuyên đề đúng như trong danh mục chuyên đề; để trống nếu không theo chuyên đề nào.",
             ("", ""),
             width=30,
         ),
-        Column("Số có mặt*", "attendance_present", True, "Số đảng viên có mặt.", (12, 14), width=10),
-        Column("Số phải dự*", "attendance_expected", True, "Không nhỏ hơn số có mặt.", (15, 15), width=10),
-        Column("Ghi chú", "note", False, "", ("", ""), width=30),
-    )
-    form_class = MeetingRowForm
+        "attendance_present": Heading("Số có mặt", "Số đảng viên có mặt.", (12, 14), width=10),
+        "attendance_expected": Heading("Số phải dự", "Không nhỏ hơn số có mặt.", (15, 15), width=10),
+        "note": Heading("Ghi chú", "", ("", ""), width=30),
+    }
 
     def values(self, data: dict) -> dict[str, Any]:
         values = super().values(data)
@@ -130,43 +121,34 @@ class DocumentSheet(RecordSheet):
         "theo trích yếu). Tệp đính kèm không nhập qua Excel: đính kèm trên trang của văn bản. "
         "Không dùng trang này thì xóa trang đi."
     )
-    columns = (
-        Column(
-            "Mã đơn vị ban hành*",
-            "unit_code",
-            True,
+    form_class = DocumentRowForm
+    headings = {
+        "unit_code": Heading(
+            "Mã đơn vị ban hành",
             "Mã đơn vị ban hành văn bản (xem trang Đơn vị).",
             ("DB-SXD", "CB-VP"),
-            True,
-            14,
+            text_format=True,
+            width=14,
         ),
-        Column(
-            "Loại văn bản*",
-            "kind",
-            True,
+        "kind": Heading(
+            "Loại văn bản",
             "Một trong: " + "; ".join(DocumentKind.labels) + ".",
             ("Kế hoạch", "Báo cáo"),
             width=16,
         ),
-        Column("Số, ký hiệu", "number", False, "Ví dụ 25-KH/ĐU.", ("25-KH/ĐU", "08-BC/CB"), True, 14),
-        Column(
-            "Ngày ban hành*",
-            "issued_on",
-            True,
-            "dd/mm/yyyy.",
-            (datetime.date(2025, 1, 20), datetime.date(2025, 6, 25)),
-            width=14,
+        "number": Heading(
+            "Số, ký hiệu", "Ví dụ 25-KH/ĐU.", ("25-KH/ĐU", "08-BC/CB"), text_format=True, width=14
         ),
-        Column(
-            "Trích yếu*",
-            "title",
-            True,
+        "issued_on": Heading(
+            "Ngày ban hành", "dd/mm/yyyy.", (datetime.date(2025, 1, 20), datetime.date(2025, 6, 25)), width=14
+        ),
+        "title": Heading(
+            "Trích yếu",
             "Trích yếu nội dung văn bản.",
             ("Thực hiện Chỉ thị 05-CT/TW năm 2025", "Sơ kết 6 tháng thực hiện Chỉ thị 05-CT/TW"),
             width=48,
         ),
-    )
-    form_class = DocumentRowForm
+    }
 
     def key(self, code: str, values: dict) -> tuple:
         """Date and number; without a number, date and title."""
@@ -218,45 +200,28 @@ class ConferenceSheet(RecordSheet):
         "Hội nghị sơ kết, tổng kết, họp mặt gương điển hình, hội thi, tọa đàm: mỗi dòng là một hội nghị, "
         "sự kiện, nhận ra theo đơn vị tổ chức, ngày và tên. Không dùng trang này thì xóa trang đi."
     )
-    columns = (
-        Column(
-            "Mã đơn vị tổ chức*",
-            "unit_code",
-            True,
+    form_class = ConferenceRowForm
+    headings = {
+        "unit_code": Heading(
+            "Mã đơn vị tổ chức",
             "Mã đơn vị tổ chức (xem trang Đơn vị).",
             ("DB-SXD",),
-            True,
-            14,
+            text_format=True,
+            width=14,
         ),
-        Column(
-            "Loại*",
-            "kind",
-            True,
-            "Một trong: " + "; ".join(ConferenceKind.labels) + ".",
-            ("Hội nghị sơ kết",),
-            width=22,
+        "kind": Heading(
+            "Loại", "Một trong: " + "; ".join(ConferenceKind.labels) + ".", ("Hội nghị sơ kết",), width=22
         ),
-        Column("Ngày tổ chức*", "held_on", True, "dd/mm/yyyy.", (datetime.date(2025, 7, 10),), width=14),
-        Column(
-            "Tên hội nghị, sự kiện*",
-            "title",
-            True,
-            "",
-            ("Hội nghị sơ kết 6 tháng thực hiện Chỉ thị 05-CT/TW",),
-            width=44,
+        "held_on": Heading("Ngày tổ chức", "dd/mm/yyyy.", (datetime.date(2025, 7, 10),), width=14),
+        "title": Heading(
+            "Tên hội nghị, sự kiện", "", ("Hội nghị sơ kết 6 tháng thực hiện Chỉ thị 05-CT/TW",), width=44
         ),
-        Column("Số người dự", "participants", False, "Số người tham dự.", (85,), width=10),
-        Column(
-            "Chuyên đề",
-            "theme",
-            False,
-            "Tên chuyên đề đúng như trong danh mục chuyên đề; có thể để trống.",
-            ("",),
-            width=30,
+        "participants": Heading("Số người dự", "Số người tham dự.", (85,), width=10),
+        "theme": Heading(
+            "Chuyên đề", "Tên chuyên đề đúng như trong danh mục chuyên đề; có thể để trống.", ("",), width=30
         ),
-        Column("Ghi chú", "note", False, "", ("Biểu dương 5 tập thể, 12 cá nhân",), width=30),
-    )
-    form_class = ConferenceRowForm
+        "note": Heading("Ghi chú", "", ("Biểu dương 5 tập thể, 12 cá nhân",), width=30),
+    }
 
     def values(self, data: dict) -> dict[str, Any]:
         values = super().values(data)

@@ -15,12 +15,13 @@ from typing import Any
 from django import forms
 from django.db.models import Q
 
-from party.imports.base import Column, LabelChoiceField, SourceRow, UnitCodeField
-from party.imports.records import CHANGE_REASON, Item, RecordSheet, RowProblem, date_field, text_key
+from party.imports.base import CHANGE_REASON, RowProblem, SourceRow, ValidRow, text_key
+from party.imports.columns import Heading
+from party.imports.fields import LabelChoiceField, UnitCodeField, YearField, date_field
+from party.imports.records import Item, RecordSheet
 from party.models import Member, Unit
 from party.models.members import period_on
 from party.text import clean_name, search_key
-from pledges.imports.common import YearField
 from pledges.imports.people import NewPerson, PeopleFinder, _identity, created_members
 from pledges.models import Award, AwardForm, AwardIssuer, Programme
 
@@ -119,68 +120,53 @@ class AwardSheet(RecordSheet):
         "tệp thì khen thưởng đã có được cập nhật theo tệp, không tạo bản trùng. Không dùng trang này "
         "thì xóa trang đi."
     )
-    columns = (
-        Column(
+    form_class = AwardRowForm
+    headings = {
+        "recipient_unit_code": Heading(
             "Mã tập thể được khen",
-            "recipient_unit_code",
-            False,
             "Khen tập thể: mã đơn vị được khen. Khen cá nhân: để trống.",
             ("CB-VP", ""),
-            True,
-            14,
+            text_format=True,
+            width=14,
         ),
-        Column(
+        "full_name": Heading(
             "Họ và tên cá nhân được khen",
-            "full_name",
-            False,
             "Khen cá nhân: họ và tên. Khen tập thể: để trống.",
             ("", "Nguyễn Văn An"),
             width=24,
         ),
-        Column("Ngày sinh", "birth_date", False, "dd/mm/yyyy.", (None, datetime.date(1980, 5, 4)), width=12),
-        Column(
-            "Số thẻ đảng viên",
-            "party_card_number",
-            False,
-            "Để trống với người lao động.",
-            ("", "01234567"),
-            True,
-            14,
+        "birth_date": Heading("Ngày sinh", "dd/mm/yyyy.", (None, datetime.date(1980, 5, 4)), width=12),
+        "party_card_number": Heading(
+            "Số thẻ đảng viên", "Để trống với người lao động.", ("", "01234567"), text_format=True, width=14
         ),
-        Column(
+        "unit_code": Heading(
             "Mã đơn vị của cá nhân",
-            "unit_code",
-            False,
             "Khen cá nhân: mã đơn vị nơi người này sinh hoạt.",
             ("", "CB-VP"),
-            True,
-            14,
+            text_format=True,
+            width=14,
         ),
-        Column("Hình thức*", "form", True, "Ví dụ: Bằng khen; Giấy khen; Biểu dương.", ("Giấy khen",) * 2),
-        Column(
-            "Cấp khen*",
-            "issuer",
-            True,
+        "form": Heading("Hình thức", "Ví dụ: Bằng khen; Giấy khen; Biểu dương.", ("Giấy khen", "Giấy khen")),
+        "issuer": Heading(
+            "Cấp khen",
             "Ví dụ: Chủ tịch UBND tỉnh; Ban Thường vụ Đảng ủy Khối; Đảng ủy cơ sở. Cấp đã thôi khen "
             "thưởng chỉ nhận quyết định trước ngày thôi.",
-            ("Đảng ủy cơ sở",) * 2,
+            ("Đảng ủy cơ sở", "Đảng ủy cơ sở"),
             width=24,
         ),
-        Column("Số quyết định*", "decision_number", True, "", ("15-QĐ/ĐU", "15-QĐ/ĐU"), True, 14),
-        Column("Ngày quyết định*", "decision_date", True, "dd/mm/yyyy.", (datetime.date(2026, 1, 15),) * 2),
-        Column("Năm thành tích*", "year", True, "Năm của thành tích được khen.", (2025, 2025), width=10),
-        Column(
+        "decision_number": Heading("Số quyết định", "", ("15-QĐ/ĐU", "15-QĐ/ĐU"), text_format=True, width=14),
+        "decision_date": Heading(
+            "Ngày quyết định", "dd/mm/yyyy.", (datetime.date(2026, 1, 15), datetime.date(2026, 1, 15))
+        ),
+        "year": Heading("Năm thành tích", "Năm của thành tích được khen.", (2025, 2025), width=10),
+        "programme": Heading(
             "Chương trình",
-            "programme",
-            False,
             "CT05 (Chỉ thị 05-CT/TW) hoặc KL01 (Kết luận 01-KL/TW); để trống là CT05.",
             ("CT05", "CT05"),
             width=12,
         ),
-        Column(
-            "Thành tích*",
-            "achievement",
-            True,
+        "achievement": Heading(
+            "Thành tích",
             "",
             (
                 "Có thành tích xuất sắc trong học tập và làm theo Bác năm 2025",
@@ -188,15 +174,14 @@ class AwardSheet(RecordSheet):
             ),
             width=40,
         ),
-    )
-    form_class = AwardRowForm
+    }
 
-    def prepare(self, cleaned: list[tuple[SourceRow, dict]]) -> None:
+    def prepare(self, cleaned: list[ValidRow]) -> None:
         super().prepare(cleaned)
         self.forms = {search_key(f.name): f for f in AwardForm.objects.all()}
         self.issuers = {search_key(i.name): i for i in AwardIssuer.objects.all()}
 
-    def collect(self, cleaned: list[tuple[SourceRow, dict]], units: dict[str, Unit]) -> list[Item]:
+    def collect(self, cleaned: list[ValidRow], units: dict[str, Unit]) -> list[Item]:
         rows = []
         for row, data in cleaned:
             column = "recipient_unit_code" if data["recipient_unit_code"] else "unit_code"
@@ -243,7 +228,7 @@ class AwardSheet(RecordSheet):
             **{name: data[name] for name in AWARD_FIELDS},
         }
 
-    def scoped_items(self, found: list[tuple[SourceRow, dict]], units: dict[str, Unit]) -> list[Item]:
+    def scoped_items(self, found: list[ValidRow], units: dict[str, Unit]) -> list[Item]:
         """Items filed under the collective, or the person's unit on the decision date, if in scope."""
         ids = {
             unit_id_on(v["recipient"], v["decision_date"])

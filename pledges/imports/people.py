@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from party.imports.base import Sheet, SourceRow
+from party.imports.base import Sheet, SourceRow, ValidRow
 from party.imports.members import MemberSheet
 from party.models import Member, Unit
 from party.text import clean_name, search_key
@@ -32,7 +32,7 @@ class NewPerson:
 class PeopleFinder:
     """Finds the person of each row in a fixed number of queries, like the “Đảng viên” sheet does."""
 
-    def __init__(self, sheet: Sheet, cleaned: list[tuple[SourceRow, dict]], units: dict[str, Unit]):
+    def __init__(self, sheet: Sheet, cleaned: list[ValidRow], units: dict[str, Unit]):
         self.sheet = sheet
         self.units_by_id = {u.pk: u for u in units.values()}
         cards = {data["party_card_number"] for _, data in cleaned if data["party_card_number"]}

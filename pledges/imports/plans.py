@@ -5,9 +5,11 @@ import datetime
 from django import forms
 from django.utils import timezone
 
-from party.imports.base import DATE_FORMATS, Column, RowAction, SheetPlan, SourceRow, UnitCodeField, show
+from party.imports.base import RowAction, Sheet, SheetPlan, ValidRow, differs, show
+from party.imports.columns import Heading
+from party.imports.fields import UnitCodeField, YearField, date_field
 from party.models import Unit
-from pledges.imports.common import GroupedSheet, YearField, deed_fields, diff_deeds, differs, write_records
+from pledges.imports.deeds import deed_fields, deed_rows, diff_deeds, unit_existed_in_year, write_records
 from pledges.models import Plan, PlanDeed
 
 PLAN_FIELDS = ("title", "document_number", "document_date")
@@ -20,14 +22,14 @@ class PlanRowForm(forms.Form):
     unit_code = UnitCodeField()
     title = forms.CharField(max_length=255)
     document_number = forms.CharField(max_length=50, required=False)
-    document_date = forms.DateField(required=False, input_formats=DATE_FORMATS)
+    document_date = date_field(required=False)
     content, target, deadline = deed_fields().values()
 
 
-class PlanSheet(GroupedSheet):
+class PlanSheet(Sheet):
     title = "Kế hoạch"
     record_name = "kế hoạch"
-    nullable = ("document_date",)
+    open_to_secretaries = True
     guidance = (
         "Kế hoạch thực hiện Chỉ thị 05-CT/TW của chi bộ, tổ chức đoàn thể: mỗi dòng là một việc làm "
         "theo Bác của kế hoạch. Các dòng cùng năm và cùng mã đơn vị là một kế hoạch, nên ghi giống "
@@ -36,61 +38,46 @@ class PlanSheet(GroupedSheet):
         "(trang xem trước cho thấy việc nào thêm, sửa, bỏ); kế hoạch không có trong tệp giữ nguyên. "
         "Không dùng trang này thì xóa trang đi."
     )
-    columns = (
-        Column("Năm*", "year", True, "Năm của kế hoạch, ví dụ 2025.", (2025, 2025), width=8),
-        Column(
-            "Mã đơn vị*",
-            "unit_code",
-            True,
+    form_class = PlanRowForm
+    headings = {
+        "year": Heading("Năm", "Năm của kế hoạch, ví dụ 2025.", (2025, 2025), width=8),
+        "unit_code": Heading(
+            "Mã đơn vị",
             "Mã chi bộ hoặc tổ chức đoàn thể (xem trang Đơn vị).",
             ("CB-VP", "CB-VP"),
-            True,
-            14,
-        ),
-        Column(
-            "Tên kế hoạch*",
-            "title",
-            True,
-            "Giống nhau ở mọi dòng của kế hoạch.",
-            ("Kế hoạch thực hiện Chỉ thị 05-CT/TW năm 2025",) * 2,
-            width=36,
-        ),
-        Column("Số văn bản", "document_number", False, "Ví dụ 12-KH/CB.", ("12-KH/CB", ""), True, 14),
-        Column(
-            "Ngày ban hành",
-            "document_date",
-            False,
-            "dd/mm/yyyy.",
-            (datetime.date(2025, 1, 15), None),
+            text_format=True,
             width=14,
         ),
-        Column(
-            "Nội dung việc làm*",
-            "content",
-            True,
+        "title": Heading(
+            "Tên kế hoạch",
+            "Giống nhau ở mọi dòng của kế hoạch.",
+            ("Kế hoạch thực hiện Chỉ thị 05-CT/TW năm 2025", "Kế hoạch thực hiện Chỉ thị 05-CT/TW năm 2025"),
+            width=36,
+        ),
+        "document_number": Heading(
+            "Số văn bản", "Ví dụ 12-KH/CB.", ("12-KH/CB", ""), text_format=True, width=14
+        ),
+        "document_date": Heading(
+            "Ngày ban hành", "dd/mm/yyyy.", (datetime.date(2025, 1, 15), None), width=14
+        ),
+        "content": Heading(
+            "Nội dung việc làm",
             "Một việc làm theo Bác của tập thể; mỗi việc một dòng.",
             ("Hoàn thành số hóa hồ sơ đảng viên", "Tổ chức 4 buổi sinh hoạt chuyên đề"),
             width=48,
         ),
-        Column("Chỉ tiêu", "target", False, "Kết quả cần đạt, đo được.", ("100% hồ sơ", "4 buổi"), width=20),
-        Column(
-            "Thời hạn",
-            "deadline",
-            False,
-            "dd/mm/yyyy.",
-            (datetime.date(2025, 6, 30), datetime.date(2025, 12, 31)),
-            width=12,
+        "target": Heading("Chỉ tiêu", "Kết quả cần đạt, đo được.", ("100% hồ sơ", "4 buổi"), width=20),
+        "deadline": Heading(
+            "Thời hạn", "dd/mm/yyyy.", (datetime.date(2025, 6, 30), datetime.date(2025, 12, 31)), width=12
         ),
-    )
-    form_class = PlanRowForm
+    }
 
-    def plan(self, rows: list[SourceRow]) -> SheetPlan:
+    def plan(self, cleaned: list[ValidRow]) -> SheetPlan:
         plan = SheetPlan(self.title)
-        cleaned = self.clean_rows(rows)
         units = self.units_in_scope({data["unit_code"] for _, data in cleaned})
-        groups: dict[tuple[int, str], list[tuple[SourceRow, dict]]] = {}
+        groups: dict[tuple[int, str], list[ValidRow]] = {}
         for row, data in cleaned:
-            if self.check_unit(row, data, units):
+            if unit_existed_in_year(self, row, data, units):
                 groups.setdefault((data["year"], data["unit_code"]), []).append((row, data))
         existing = {
             (p.year, p.unit.code): p
@@ -100,8 +87,8 @@ class PlanSheet(GroupedSheet):
         }
         for (year, code), group in groups.items():
             describe = f"năm {year}, đơn vị {code}"
-            merged = self.merge(group, PLAN_FIELDS, describe)
-            deeds = self.deed_rows(group, describe)
+            merged = self.merge_group(group, PLAN_FIELDS, describe)
+            deeds = deed_rows(self, group, describe)
             if merged is None or deeds is None:
                 continue
             values, _ = merged
@@ -131,6 +118,7 @@ class PlanSheet(GroupedSheet):
                     f"{code} — năm {year}: {current.title}",
                     changes,
                     (current, values, work, bool(deed_changes)),
+                    record=current,
                 )
             )
         return plan

@@ -6,9 +6,10 @@ codes. See party/imports/records.py for what every record sheet shares.
 
 from django import forms
 
-from party.imports.base import Column, LabelChoiceField, UnitCodeField
-from party.imports.records import RecordSheet, UnitCodesField, short
-from pledges.imports.common import YearField
+from party.imports.base import short
+from party.imports.columns import Heading
+from party.imports.fields import LabelChoiceField, UnitCodeField, UnitCodesField, YearField
+from party.imports.records import RecordSheet
 from pledges.models import GoodPractice, PracticeKind
 
 
@@ -37,39 +38,25 @@ class GoodPracticeSheet(RecordSheet):
         "cách làm hoặc gương, nhận ra theo mã đơn vị, năm và tên. Người, tập thể tham gia ghi trên trang "
         "web. Không dùng trang này thì xóa trang đi."
     )
-    columns = (
-        Column(
-            "Mã đơn vị*", "unit_code", True, "Mã đơn vị có mô hình (xem trang Đơn vị).", ("CB-VP",), True, 14
+    form_class = PracticeRowForm
+    headings = {
+        "unit_code": Heading(
+            "Mã đơn vị", "Mã đơn vị có mô hình (xem trang Đơn vị).", ("CB-VP",), text_format=True, width=14
         ),
-        Column("Loại*", "kind", True, "Mô hình; Cách làm hay; Gương điển hình.", ("Mô hình",), width=16),
-        Column("Năm*", "year", True, "Năm ghi nhận, ví dụ 2025.", (2025,), width=8),
-        Column(
-            "Tên mô hình, cách làm, gương*",
-            "title",
-            True,
-            "",
-            ("Mô hình “Mỗi tuần một việc tốt”",),
-            width=40,
+        "kind": Heading("Loại", "Mô hình; Cách làm hay; Gương điển hình.", ("Mô hình",), width=16),
+        "year": Heading("Năm", "Năm ghi nhận, ví dụ 2025.", (2025,), width=8),
+        "title": Heading("Tên mô hình, cách làm, gương", "", ("Mô hình “Mỗi tuần một việc tốt”",), width=40),
+        "description": Heading(
+            "Mô tả, kết quả", "", ("Mỗi đảng viên đăng ký và thực hiện một việc tốt mỗi tuần.",), width=40
         ),
-        Column(
-            "Mô tả, kết quả",
-            "description",
-            False,
-            "",
-            ("Mỗi đảng viên đăng ký và thực hiện một việc tốt mỗi tuần.",),
-            width=40,
-        ),
-        Column(
+        "replicated_to": Heading(
             "Đơn vị đã nhân rộng",
-            "replicated_to",
-            False,
             "Mã các đơn vị đã nhân rộng mô hình, cách nhau bằng dấu phẩy hoặc chấm phẩy.",
             ("",),
-            True,
-            20,
+            text_format=True,
+            width=20,
         ),
-    )
-    form_class = PracticeRowForm
+    }
 
     def describe(self, code: str, values: dict) -> str:
         return f"{code} — {PracticeKind(values['kind']).label} năm {values['year']}: {short(values['title'])}"

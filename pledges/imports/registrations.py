@@ -10,30 +10,14 @@ import datetime
 from django import forms
 from django.utils import timezone
 
-from party.imports.base import (
-    DATE_FORMATS,
-    Column,
-    LabelChoiceField,
-    RowAction,
-    SheetPlan,
-    SourceRow,
-    UnitCodeField,
-    YesNoField,
-    show,
-)
+from party.imports.base import RowAction, Sheet, SheetPlan, SourceRow, ValidRow, differs, short, show
+from party.imports.columns import Heading
+from party.imports.fields import LabelChoiceField, UnitCodeField, YearField, YesNoField, date_field
 from party.models import Member, Unit
 from party.models.units import is_staff_for
 from party.signals import units_changed
 from party.text import clean_name
-from pledges.imports.common import (
-    GroupedSheet,
-    YearField,
-    deed_fields,
-    diff_deeds,
-    differs,
-    short,
-    write_records,
-)
+from pledges.imports.deeds import deed_fields, deed_rows, diff_deeds, unit_existed_in_year, write_records
 from pledges.imports.people import NewPerson, PeopleFinder, created_members
 from pledges.imports.ratings import CellScoreField, RatingRules
 from pledges.models import NotEvaluatedReason, Pledge, PledgeDeed, PledgeStatus
@@ -49,7 +33,7 @@ class PledgeRowForm(forms.Form):
     year = YearField()
     unit_code = UnitCodeField()
     full_name = forms.CharField(max_length=120)
-    birth_date = forms.DateField(input_formats=DATE_FORMATS)
+    birth_date = date_field()
     party_card_number = forms.CharField(max_length=30, required=False)
     commitment = forms.CharField(max_length=2000, required=False)
     content, target, deadline = deed_fields().values()
@@ -66,10 +50,10 @@ class PledgeRowForm(forms.Form):
         return self.cleaned_data["party_card_number"].strip()
 
 
-class PledgeSheet(GroupedSheet):
+class PledgeSheet(Sheet):
     title = "Đăng ký"
     record_name = "bản đăng ký"
-    nullable = ("rating", "score")
+    open_to_secretaries = True
     guidance = (
         "Bản đăng ký làm theo Bác của từng người, kèm kết quả đánh giá cuối năm: mỗi dòng là một việc "
         "làm. Người đăng ký phải có sẵn (hoặc có trong trang “Đảng viên” của cùng tệp) và được nhận ra "
@@ -82,104 +66,79 @@ class PledgeSheet(GroupedSheet):
         "cho danh sách đang lưu; người không có trong tệp giữ nguyên. Dòng chỉ có năm, đơn vị và "
         "thông tin người (chưa ghi việc làm) được bỏ qua. Không dùng trang này thì xóa trang đi."
     )
-    columns = (
-        Column("Năm*", "year", True, "Năm đăng ký, ví dụ 2025.", (2025, 2025), width=8),
-        Column(
-            "Mã đơn vị*",
-            "unit_code",
-            True,
+    form_class = PledgeRowForm
+    headings = {
+        "year": Heading("Năm", "Năm đăng ký, ví dụ 2025.", (2025, 2025), width=8),
+        "unit_code": Heading(
+            "Mã đơn vị",
             "Mã đơn vị nơi người này đăng ký năm đó (xem trang Đơn vị).",
             ("CB-VP", "CB-VP"),
-            True,
-            14,
+            text_format=True,
+            width=14,
         ),
-        Column("Họ và tên*", "full_name", True, "", ("Nguyễn Văn An", "Nguyễn Văn An"), width=24),
-        Column(
-            "Ngày sinh*",
-            "birth_date",
-            True,
-            "dd/mm/yyyy.",
-            (datetime.date(1980, 5, 4), datetime.date(1980, 5, 4)),
-            width=12,
+        "full_name": Heading("Họ và tên", "", ("Nguyễn Văn An", "Nguyễn Văn An"), width=24),
+        "birth_date": Heading(
+            "Ngày sinh", "dd/mm/yyyy.", (datetime.date(1980, 5, 4), datetime.date(1980, 5, 4)), width=12
         ),
-        Column(
+        "party_card_number": Heading(
             "Số thẻ đảng viên",
-            "party_card_number",
-            False,
             "Để trống với người lao động.",
             ("01234567", "01234567"),
-            True,
-            14,
+            text_format=True,
+            width=14,
         ),
-        Column(
+        "commitment": Heading(
             "Nội dung cam kết",
-            "commitment",
-            False,
             "Lời cam kết chung của bản đăng ký.",
             ("Gương mẫu, trách nhiệm, nói đi đôi với làm", ""),
             width=36,
         ),
-        Column(
-            "Nội dung việc làm*",
-            "content",
-            True,
+        "content": Heading(
+            "Nội dung việc làm",
             "Một việc làm theo Bác; mỗi việc một dòng.",
             ("Đi làm đúng giờ, không sử dụng điện thoại trong giờ họp", "Giúp đỡ 01 hộ nghèo ở khu dân cư"),
             width=48,
         ),
-        Column(
-            "Chỉ tiêu",
-            "target",
-            False,
-            "Kết quả cần đạt, đo được.",
-            ("100% ngày làm việc", "01 hộ"),
-            width=18,
+        "target": Heading("Chỉ tiêu", "Kết quả cần đạt, đo được.", ("100% ngày làm việc", "01 hộ")),
+        "deadline": Heading("Thời hạn", "dd/mm/yyyy.", (datetime.date(2025, 12, 31), None), width=12),
+        "done": Heading(
+            "Đã thực hiện", "Cuối năm: “Có” hoặc “Không”; để trống nếu chưa đánh giá.", ("Có", "Có"), width=10
         ),
-        Column("Thời hạn", "deadline", False, "dd/mm/yyyy.", (datetime.date(2025, 12, 31), None), width=12),
-        Column(
-            "Đã thực hiện",
-            "done",
-            False,
-            "Cuối năm: “Có” hoặc “Không”; để trống nếu chưa đánh giá.",
-            ("Có", "Có"),
-            width=10,
-        ),
-        Column(
+        "rating": Heading(
             "Xếp loại",
-            "rating",
-            False,
             "Tên một mức xếp loại của quy định áp dụng năm đó, ví dụ: Hoàn thành xuất sắc nhiệm vụ; "
             "Hoàn thành tốt nhiệm vụ; Hoàn thành nhiệm vụ; Không hoàn thành nhiệm vụ. Để trống nếu chưa "
             "đánh giá.",
             ("Hoàn thành tốt nhiệm vụ", ""),
             width=26,
         ),
-        Column("Điểm", "score", False, "Thang 100, từ 0 đến 100; có thể để trống.", (85, None), width=8),
-        Column("Nhận xét", "comment", False, "Nhận xét của chi bộ.", ("", ""), width=30),
-        Column(
+        "score": Heading("Điểm", "Thang 100, từ 0 đến 100; có thể để trống.", (85, None), width=8),
+        "comment": Heading("Nhận xét", "Nhận xét của chi bộ.", ("", ""), width=30),
+        "not_evaluated_reason": Heading(
             "Lý do chưa đánh giá",
-            "not_evaluated_reason",
-            False,
             "Một trong: " + "; ".join(NotEvaluatedReason.labels) + ". Để trống nếu đã đánh giá.",
             ("", ""),
             width=22,
         ),
-    )
-    form_class = PledgeRowForm
+    }
+
+    def clean_rows(self, rows: list[SourceRow]) -> list[ValidRow]:
+        """As every sheet, leaving out the rows with only the person (as the pre-filled workbook
+        lists the people not registered yet)."""
+        return super().clean_rows(
+            [r for r in rows if any(v for name, v in r.values.items() if name not in IDENTITY)]
+        )
 
     # Planning ---------------------------------------------------------------------
 
-    def plan(self, rows: list[SourceRow]) -> SheetPlan:
+    def plan(self, cleaned: list[ValidRow]) -> SheetPlan:
         plan = SheetPlan(self.title)
-        # A row with only the person (as the pre-filled workbook lists people not yet registered).
-        rows = [r for r in rows if any(v for name, v in r.values.items() if name not in IDENTITY)]
-        cleaned = self.clean_rows(rows)
         units = self.units_in_scope({data["unit_code"] for _, data in cleaned})
-        cleaned = [(row, data) for row, data in cleaned if self.check_unit(row, data, units)]
+        cleaned = [(row, data) for row, data in cleaned if unit_existed_in_year(self, row, data, units)]
         ratings = RatingRules(self, {d["year"] for _, d in cleaned})
         people = PeopleFinder(self, cleaned, units)
 
-        groups: dict[tuple, list[tuple[SourceRow, dict]]] = {}
+        groups: dict[tuple, list[ValidRow]] = {}
         persons: dict[tuple, Member | NewPerson] = {}
         for row, data in cleaned:
             person = people.find(row, data)
@@ -213,8 +172,8 @@ class PledgeSheet(GroupedSheet):
         self, person, year, group, current: Pledge | None, ratings: RatingRules, editable
     ) -> RowAction | None:
         describe = f"{person.full_name}, năm {year}"
-        merged = self.merge(group, PLEDGE_FIELDS, describe)
-        deeds = self.deed_rows(group, describe)
+        merged = self.merge_group(group, PLEDGE_FIELDS, describe)
+        deeds = deed_rows(self, group, describe)
         if merged is None or deeds is None:
             return None
         values, sources = merged
@@ -252,6 +211,7 @@ class PledgeSheet(GroupedSheet):
             label,
             changes,
             (current, values, work, bool(deed_changes)),
+            record=current,
         )
 
     def diff(self, current: Pledge, values: dict) -> list[str]:

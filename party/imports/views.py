@@ -1,4 +1,4 @@
-"""Excel import pages: template download, upload and preview, confirmation."""
+"""Excel import pages (/import/, urls.py): template download, upload and preview, confirmation."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,7 +9,8 @@ from django.views.decorators.http import require_POST
 from party.access import can_import, can_import_sheet
 from party.access_log import log_access
 from party.forms import ImportUploadForm
-from party.imports import SHEETS, confirm_batch, preview_workbook
+from party.imports import registry
+from party.imports.service import confirm_batch, preview_workbook
 from party.imports.template import build_template
 from party.models import AccessEvent, ImportBatch
 
@@ -34,7 +35,7 @@ def _own_batch(request: HttpRequest, pk: int) -> ImportBatch:
 def import_template(request: HttpRequest) -> HttpResponse:
     _require_importer(request)
     # A secretary's template has only the sheets she may upload.
-    sheets = [sheet for sheet in SHEETS if can_import_sheet(request.user, sheet)]
+    sheets = [sheet for sheet in registry.sheets() if can_import_sheet(request.user, sheet)]
     response = HttpResponse(build_template(sheets), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="mau-nhap-du-lieu.xlsx"'
     return response

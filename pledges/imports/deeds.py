@@ -1,9 +1,9 @@
-"""What the plan and registration sheets share: year and deed fields, grouping rows, deed diffs, writes.
+"""The deeds of the plan and registration sheets: one row per deed (việc làm).
 
-Both sheets have one row per deed (việc làm); the rows of one plan or one registration are
-grouped, the record-level cells must agree across the group, and the file's list of deeds
-replaces the stored one only when it differs. Every write goes through django-simple-history,
-so an import shows in the records' history like an edit in the browser.
+The rows of one plan or one registration are grouped (their record cells must agree:
+`Sheet.merge_group`); the file's list of deeds replaces the stored one only when it differs.
+Every write goes through django-simple-history, so an import shows in the records' history like
+an edit in the browser.
 """
 
 import datetime
@@ -14,34 +14,19 @@ from typing import Any
 from django import forms
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from party.imports.base import DATE_FORMATS, Sheet, SourceRow, norm, show
+from party.imports.base import (
+    CHANGE_REASON,
+    RowProblem,
+    Sheet,
+    SourceRow,
+    ValidRow,
+    norm,
+    short,
+    show,
+    text_key,
+)
+from party.imports.fields import date_field
 from party.models import Unit
-from party.models.records import validate_programme_year
-
-CHANGE_REASON = "Nhập từ Excel"
-BLANK = ("", None)
-
-
-def short(text: str, limit: int = 60) -> str:
-    text = norm(text)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def differs(old: Any, new: Any) -> bool:
-    """Whether the file's value differs from the stored one (text compared as the file reads it)."""
-    if isinstance(new, str):
-        return norm(old) != new
-    return old != new
-
-
-class YearField(forms.IntegerField):
-    """A year of the Directive-05 cycle: 2016 to next year."""
-
-    default_validators = [validate_programme_year]  # the models' rule, in one place
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("error_messages", {"invalid": "Ghi năm bằng số, ví dụ 2024."})
-        super().__init__(**kwargs)
 
 
 def deed_fields() -> dict[str, forms.Field]:
@@ -49,7 +34,7 @@ def deed_fields() -> dict[str, forms.Field]:
     return {
         "content": forms.CharField(max_length=2000),
         "target": forms.CharField(max_length=255, required=False),
-        "deadline": forms.DateField(required=False, input_formats=DATE_FORMATS),
+        "deadline": date_field(required=False),
     }
 
 
@@ -87,12 +72,12 @@ def diff_deeds(existing: Sequence[Any], wanted: list[DeedRow], fields: tuple[str
     """
     pool: dict[str, list[Any]] = {}
     for deed in existing:
-        pool.setdefault(norm(deed.content).casefold(), []).append(deed)
+        pool.setdefault(text_key(deed.content), []).append(deed)
     changes: list[str] = []
     work = DeedWork()
     matched = []
     for position, item in enumerate(wanted, start=1):
-        candidates = pool.get(item.content.casefold())
+        candidates = pool.get(text_key(item.content))
         deed = candidates.pop(0) if candidates else None
         if deed is None:
             work.create.append((position, item))
@@ -203,80 +188,38 @@ def write_records(
     model.objects.filter(pk__in=[record.pk for record, _ in jobs]).recount_deeds()
 
 
-class GroupedSheet(Sheet):
-    """A sheet whose rows (one per deed) are grouped into records; record cells must agree."""
+def unit_existed_in_year(sheet: Sheet, row: SourceRow, data: dict, units: dict[str, Unit]) -> bool:
+    """The row's unit is in scope (or created by this workbook) and not dissolved before the
+    row's year; else an error on the row."""
+    code = data["unit_code"]
+    if not sheet.check_unit_code(row, code, units):
+        return False
+    try:
+        sheet.check_unit_existed(code, units, "year", data["year"])
+    except RowProblem as problem:
+        sheet.error(row.number, problem.column, problem.message)
+        return False
+    return True
 
-    open_to_secretaries = True  # see party.access.can_import_sheet: only units in the user's scope
-    record_name = "bản ghi"
-    nullable: tuple[str, ...] = ()  # record cells whose blank value is None rather than ""
 
-    def check_unit(self, row: SourceRow, data: dict, units: dict[str, Unit]) -> bool:
-        """In scope (or created by this workbook), and not dissolved before the row's year."""
-        code = data["unit_code"]
-        if not self.check_unit_code(row, code, units):
-            return False
-        unit = units.get(code)
-        if unit is not None and unit.dissolved_on and unit.dissolved_on.year < data["year"]:
-            self.error(
+def deed_rows(sheet: Sheet, group: list[ValidRow], describe: str) -> list[DeedRow] | None:
+    """The group's deeds in file order; the same deed twice is an error."""
+    seen: dict[str, int] = {}
+    deeds, ok = [], True
+    for row, data in group:
+        key = text_key(data["content"])
+        if key in seen:
+            sheet.error(
                 row.number,
-                "year",
-                f"Đơn vị “{code}” đã giải thể ngày {unit.dissolved_on:%d/%m/%Y}, trước năm {data['year']}.",
+                "content",
+                f"Việc làm trùng với dòng {seen[key]} của cùng {sheet.record_name} ({describe}).",
             )
-            return False
-        return True
-
-    def merge(
-        self, rows: list[tuple[SourceRow, dict]], names: tuple[str, ...], describe
-    ) -> tuple[dict[str, Any], dict[str, int]] | None:
-        """One value per record cell: blanks take the value of the group's other rows; two
-        different values are an error on the later row. Returns the values and the row each
-        came from, or None after an error."""
-        values: dict[str, Any] = {}
-        sources: dict[str, int] = {}
-        ok = True
-        for row, data in rows:
-            for name in names:
-                value = data[name]
-                if value in BLANK:
-                    continue
-                if name not in values:
-                    values[name], sources[name] = value, row.number
-                elif values[name] != value:
-                    self.error(
-                        row.number,
-                        name,
-                        f"Khác với dòng {sources[name]} của cùng {self.record_name} ({describe}): "
-                        f"“{show(values[name])}” và “{show(value)}”. Các dòng của một "
-                        f"{self.record_name} phải ghi giống nhau ở cột này (hoặc để trống).",
-                    )
-                    ok = False
-        for name in names:
-            values.setdefault(name, None if name in self.nullable else "")
-            sources.setdefault(name, rows[0][0].number)
-        return (values, sources) if ok else None
-
-    def deed_rows(self, rows: list[tuple[SourceRow, dict]], describe) -> list[DeedRow] | None:
-        """The group's deeds in file order; the same deed twice is an error."""
-        seen: dict[str, int] = {}
-        deeds, ok = [], True
-        for row, data in rows:
-            key = norm(data["content"]).casefold()
-            if key in seen:
-                self.error(
-                    row.number,
-                    "content",
-                    f"Việc làm trùng với dòng {seen[key]} của cùng {self.record_name} ({describe}).",
-                )
-                ok = False
-                continue
-            seen[key] = row.number
-            deeds.append(
-                DeedRow(
-                    row.number,
-                    norm(data["content"]),
-                    norm(data["target"]),
-                    data["deadline"],
-                    data.get("done"),
-                )
+            ok = False
+            continue
+        seen[key] = row.number
+        deeds.append(
+            DeedRow(
+                row.number, norm(data["content"]), norm(data["target"]), data["deadline"], data.get("done")
             )
-        return deeds if ok else None
+        )
+    return deeds if ok else None
