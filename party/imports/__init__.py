@@ -5,7 +5,8 @@ from party.imports.service import (
     ImportResult,
     commit_workbook,
     confirm_batch,
+    preview_batch,
     preview_workbook,
 )
 
-__all__ = ["ImportResult", "commit_workbook", "confirm_batch", "preview_workbook"]
+__all__ = ["ImportResult", "commit_workbook", "confirm_batch", "preview_batch", "preview_workbook"]

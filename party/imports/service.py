@@ -1,7 +1,10 @@
 """Preview and commit a whole workbook: every sheet, all or nothing.
 
-Each registered sheet is read through its row form, then its valid rows are planned against the
-database, in the registry's order; the commit reads and plans the file again and writes it.
+The preview reads each registered sheet through its row form and plans the valid rows against
+the database; the batch keeps those rows with the plan's fingerprint (validated.py). The
+confirmation plans the kept rows again and writes them only if the plan is still the one the
+person saw; if anything changed in between, it writes nothing and the batch shows the new plan
+(or its errors) to confirm again.
 """
 
 import logging
@@ -12,13 +15,11 @@ from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 
 from party.access import can_import_sheet
-from party.imports import registry
-from party.imports.base import ImportContext, RowError, Sheet, SheetPlan, ValidRow
+from party.imports import registry, validated
+from party.imports.base import ImportContext, RowError, Sheet, SheetPlan
 from party.imports.safety import check_sheets, check_workbook_bytes, open_workbook
+from party.imports.validated import SheetRows
 from party.models import ImportBatch
-
-# The rows its form found valid, of each sheet of a workbook, in the registry's order.
-SheetRows = list[tuple[type[Sheet], list[ValidRow]]]
 
 logger = logging.getLogger(__name__)
 # Also what a card number or unit code taken outside the user's scope meets: the preview cannot
@@ -28,6 +29,10 @@ DATABASE_REFUSED = (
     "đảng viên trong tệp đã được dùng ở đơn vị ngoài phạm vi quản lý); không dữ liệu nào của tệp được "
     "ghi. Hãy xác nhận lại; nếu vẫn lỗi, hãy báo cán bộ đảng ủy hoặc quản trị hệ thống."
 )
+# A batch whose rows are gone (blanked after IMPORT_FILE_RETENTION_DAYS, or kept by an older version).
+ROWS_GONE = (
+    "Không còn dữ liệu đã kiểm tra của lần tải lên này; không dữ liệu nào được ghi. Hãy tải tệp lên lại."
+)
 # The preview lists this many errors; the rest are counted.
 MAX_SHOWN_ERRORS = 1000
 
@@ -36,6 +41,9 @@ MAX_SHOWN_ERRORS = 1000
 class ImportResult:
     plans: list[SheetPlan] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    # What a plan without error keeps for its confirmation: the rows and the plan's fingerprint.
+    validated: dict = field(default_factory=dict)
+    written: bool = False
 
     @property
     def ok(self) -> bool:
@@ -109,36 +117,76 @@ def _staff_only(sheet_class: type[Sheet]) -> str:
 
 
 def preview_workbook(*, data: bytes, file_name: str, user) -> ImportResult:
-    """What the workbook would create and update, or its errors; writes nothing."""
+    """What the workbook would create and update, or its errors; writes nothing. Without error,
+    `validated` holds what the confirmation needs."""
     rows, read_errors = _read(data, file_name, user)
+    kept = validated.encode(rows)  # before planning, which adds what it finds to the rows
     result, _ = _plan(rows, user)
     result.errors = _in_sheet_order(read_errors + result.errors)
+    if result.ok:
+        result.validated = {"sheets": kept, "fingerprint": validated.fingerprint(result.plans)}
+    return result
+
+
+def preview_batch(*, data: bytes, file_name: str, user) -> ImportBatch:
+    """Preview an uploaded workbook and keep it as a batch waiting for confirmation (or failed)."""
+    result = preview_workbook(data=data, file_name=file_name, user=user)
+    return ImportBatch.objects.create(
+        uploaded_by=user,
+        file_name=file_name[:255],
+        content=data,
+        status=ImportBatch.Status.PENDING if result.ok else ImportBatch.Status.FAILED,
+        summary=result.as_dict(),
+        validated=result.validated,
+    )
+
+
+@transaction.atomic
+def commit_validated(*, kept: dict, user) -> ImportResult:
+    """Write the rows a preview validated if their plan is still the one it showed; otherwise
+    write nothing and return the new plan (`written` False), or its errors."""
+    rows = validated.decode(kept.get("sheets", []))
+    if rows is None or "fingerprint" not in kept:
+        return ImportResult(errors=[RowError("(tệp)", None, None, ROWS_GONE)])
+    result, planned = _plan(rows, user)
+    result.errors = _in_sheet_order(result.errors)
+    if not result.ok:
+        return result
+    result.validated = {"sheets": kept["sheets"], "fingerprint": validated.fingerprint(result.plans)}
+    if result.validated["fingerprint"] == kept["fingerprint"]:
+        for sheet, plan in planned:
+            sheet.commit(plan)
+        result.written = True
     return result
 
 
 @transaction.atomic
 def commit_workbook(*, data: bytes, file_name: str, user) -> ImportResult:
-    """Re-read the workbook and write it whole, or nothing if any row is in error."""
+    """Read the workbook and write it whole, or nothing if any row is in error, in one step
+    (scripts and the benchmark; the pages preview first and confirm with `confirm_batch`)."""
     rows, read_errors = _read(data, file_name, user)
     result, planned = _plan(rows, user)
     result.errors = _in_sheet_order(read_errors + result.errors)
     if result.ok:
         for sheet, plan in planned:
             sheet.commit(plan)
+        result.written = True
     return result
 
 
 def confirm_batch(*, batch: ImportBatch, user) -> ImportResult | None:
     """Write a previewed batch once: None if it was already handled (a second click, another tab).
 
-    The batch row is locked for the whole write, so two confirmations cannot both write.
+    The batch row is locked for the whole write, so two confirmations cannot both write. When the
+    data changed since the preview, nothing is written: the batch keeps the new plan to confirm
+    (still pending), or fails with its errors.
     """
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if batch.status != ImportBatch.Status.PENDING:
             return None
         try:
-            result = commit_workbook(data=bytes(batch.content), file_name=batch.file_name, user=user)
+            result = commit_validated(kept=batch.validated, user=user)
         except (IntegrityError, DataError):
             # The plan passed every check, yet the database refused a row (a concurrent write of
             # the same key, a value only it rejects): the write's savepoint is rolled back, so
@@ -146,9 +194,11 @@ def confirm_batch(*, batch: ImportBatch, user) -> ImportResult | None:
             logger.exception("Import batch %s: the database refused the write", batch.pk)
             raise ValidationError(DATABASE_REFUSED) from None
         batch.summary = result.as_dict()
-        if result.ok:
-            batch.status, batch.committed_at = ImportBatch.Status.DONE, timezone.now()
+        if result.written:
+            batch.status, batch.committed_at, batch.validated = ImportBatch.Status.DONE, timezone.now(), {}
+        elif result.ok:
+            batch.validated = result.validated
         else:
-            batch.status = ImportBatch.Status.FAILED
-        batch.save(update_fields=["summary", "status", "committed_at"])
+            batch.status, batch.validated = ImportBatch.Status.FAILED, {}
+        batch.save(update_fields=["summary", "status", "committed_at", "validated"])
     return result

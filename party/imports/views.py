@@ -10,7 +10,7 @@ from party.access import can_import, can_import_sheet
 from party.access_log import log_access
 from party.forms import ImportUploadForm
 from party.imports import registry
-from party.imports.service import confirm_batch, preview_workbook
+from party.imports.service import confirm_batch, preview_batch
 from party.imports.template import build_template
 from party.models import AccessEvent, ImportBatch
 
@@ -28,8 +28,8 @@ def _own_batch(request: HttpRequest, pk: int) -> ImportBatch:
         if request.user.is_superuser
         else ImportBatch.objects.filter(uploaded_by=request.user)
     )
-    # The file itself is read only when confirming (confirm_batch fetches it under a lock).
-    return get_object_or_404(batches.defer("content"), pk=pk)
+    # The file and its rows are read only when confirming (confirm_batch fetches them under a lock).
+    return get_object_or_404(batches.defer("content", "validated"), pk=pk)
 
 
 def import_template(request: HttpRequest) -> HttpResponse:
@@ -48,19 +48,12 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         data = upload.read(upload.size + 1) if upload.size is not None else upload.read()
         try:
-            result = preview_workbook(data=data, file_name=upload.name, user=request.user)
+            batch = preview_batch(data=data, file_name=upload.name, user=request.user)
         except ValidationError as error:
             form.add_error("file", error)
         else:
-            batch = ImportBatch.objects.create(
-                uploaded_by=request.user,
-                file_name=upload.name[:255],
-                content=data,
-                status=ImportBatch.Status.PENDING if result.ok else ImportBatch.Status.FAILED,
-                summary=result.as_dict(),
-            )
             return redirect("import_preview", pk=batch.pk)
-    recent = ImportBatch.objects.filter(uploaded_by=request.user).defer("content")[:10]
+    recent = ImportBatch.objects.filter(uploaded_by=request.user).defer("content", "validated")[:10]
     return render(request, "party/import_form.html", {"form": form, "recent": recent})
 
 
@@ -87,7 +80,7 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
             AccessEvent.Kind.IMPORT,
             unit=roles[0].unit if len(roles) == 1 else None,
             batch=batch.pk,
-            ok=result.ok,
+            ok=result.written,
             sheets=[
                 {"title": plan.title, "created": plan.count("create"), "updated": plan.count("update")}
                 for plan in result.plans
@@ -95,8 +88,14 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         )
     if result is None:
         messages.warning(request, "Lần nhập này đã được xử lý; không ghi lại lần nữa.")
-    elif result.ok:
+    elif result.written:
         messages.success(request, "Đã ghi dữ liệu từ tệp Excel.")
+    elif result.ok:
+        messages.warning(
+            request,
+            "Dữ liệu đã thay đổi từ lúc xem trước nên chưa ghi gì. Dưới đây là bản xem trước mới: "
+            "hãy xem lại rồi xác nhận lần nữa.",
+        )
     else:
         messages.error(request, "Dữ liệu đã thay đổi từ lúc xem trước và tệp nay có lỗi; không ghi gì.")
     return redirect("import_preview", pk=batch.pk)

@@ -9,10 +9,12 @@ from django.utils import timezone
 
 class ImportBatchQuerySet(models.QuerySet):
     def forget_files(self, days: int) -> int:
-        """Blank the uploaded files of batches older than `days` (the workbooks hold personal
-        data; the batch row and its summary stay as the record of what was written)."""
+        """Blank the uploaded files, and the rows read from them, of batches older than `days` (the
+        workbooks hold personal data; the batch row and its summary stay as the record of what
+        was written)."""
         cutoff = timezone.now() - datetime.timedelta(days=days)
-        return self.filter(created_at__lt=cutoff).exclude(content=b"").update(content=b"")
+        old = self.filter(created_at__lt=cutoff).exclude(content=b"", validated={})
+        return old.update(content=b"", validated={})
 
 
 class ImportBatch(models.Model):
@@ -30,6 +32,9 @@ class ImportBatch(models.Model):
     content = models.BinaryField("nội dung tệp")
     status = models.CharField("trạng thái", max_length=10, choices=Status.choices, default=Status.PENDING)
     summary = models.JSONField("tóm tắt", default=dict, blank=True)
+    # The rows the preview validated and its plan's fingerprint, for the confirmation
+    # (party/imports/validated.py); emptied once the batch is written or fails.
+    validated = models.JSONField("dữ liệu đã kiểm tra", default=dict, blank=True, editable=False)
     created_at = models.DateTimeField("tải lên lúc", auto_now_add=True)
     committed_at = models.DateTimeField("ghi lúc", null=True, blank=True)
 
