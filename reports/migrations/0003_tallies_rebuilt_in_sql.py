@@ -1,9 +1,10 @@
 # A mover may now have several rows in one unit (one a membership period there), and a mask's
 # years end in 2061 (62 bits), so both tables are rebuilt here, inside the database. The SQL is
 # a frozen copy of reports/tallies.py's full rebuild as it stood: a migration never imports the
-# app's live code.
+# app's live code. Each table's unit index becomes one with the columns the report reads.
 
-from django.db import migrations
+import django.db.models.deletion
+from django.db import migrations, models
 
 BASE_YEAR, LAST_YEAR = 2000, 2061
 
@@ -80,5 +81,43 @@ class Migration(migrations.Migration):
             model_name="memberunityears",
             name="one_member_years_per_unit",
         ),
+        migrations.AlterField(
+            model_name="memberunityears",
+            name="unit",
+            field=models.ForeignKey(
+                db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name="+", to="party.unit"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="pledgetally",
+            name="unit",
+            field=models.ForeignKey(
+                db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name="+", to="party.unit"
+            ),
+        ),
         migrations.RunPython(rebuild_tallies, migrations.RunPython.noop),
+        migrations.AddIndex(
+            model_name="memberunityears",
+            index=models.Index(
+                fields=["unit", "member", "registered", "belonged", "party_member", "people"],
+                name="member_years_by_unit",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="pledgetally",
+            index=models.Index(
+                fields=[
+                    "unit",
+                    "year",
+                    "rating",
+                    "registrations",
+                    "deeds",
+                    "party_registrations",
+                    "party_deeds",
+                    "leader_registrations",
+                    "leader_deeds",
+                ],
+                name="pledge_tally_by_unit",
+            ),
+        ),
     ]
