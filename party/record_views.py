@@ -5,7 +5,6 @@ its five URLs. Scope is the unit's, as everywhere: out of scope is 404; in scope
 is 403; deleting is for committee staff of the record's unit and only marks the record.
 """
 
-import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -21,10 +20,10 @@ from party.access import get_visible_or_404
 from party.editing import STALE_MESSAGE, StaleEdit, save_versioned
 from party.forms import valid_values
 from party.models import Unit
-from party.models.records import FIRST_YEAR
 from party.models.units import is_staff_for
 from party.record_forms import PeopleUnitForm
 from party.unit_picker import UnitChoiceField
+from party.years import current_year, year_choices
 
 USED_FORM_MESSAGE = (
     "Biểu mẫu này đã được dùng để lưu một bản ghi, nên không lưu thêm lần nữa. "
@@ -75,10 +74,7 @@ class RecordFilterForm(forms.Form):
 
     def __init__(self, *args, user, record_type: RecordType, **kwargs):
         super().__init__(*args, **kwargs)
-        this_year = datetime.date.today().year
-        self.fields["year"].choices = [("", "Mọi năm")] + [
-            (y, str(y)) for y in range(this_year + 1, FIRST_YEAR - 1, -1)
-        ]
+        self.fields["year"].choices = [("", "Mọi năm")] + [(y, str(y)) for y in year_choices()]
         self.fields["unit"].limit_to(user, editing=False)
         if record_type.kind_choices:
             self.fields["kind"].choices = [("", "Tất cả"), *record_type.kind_choices]
@@ -249,7 +245,7 @@ def record_delete(request: HttpRequest, record_type: RecordType, pk: int) -> Htt
 
 def work_home(request: HttpRequest) -> HttpResponse:
     """Every kind of record with this year's count in the user's scope."""
-    year = datetime.date.today().year
+    year = current_year()
     kinds = [
         (record_type, record_type.model.objects.visible_to(request.user).in_year(year).count())
         for record_type in RECORD_TYPES

@@ -1,7 +1,5 @@
 """Pages of the party app: home, unit page, member page. Every lookup goes through the scope API."""
 
-import datetime
-
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -13,6 +11,7 @@ from party.models import AccessEvent, Member, Unit
 from party.record_views import RECORD_TYPES
 from party.stats import member_counts
 from party.views_privacy import can_export_subject_data
+from party.years import current_year
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -66,7 +65,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "query": query.urlencode(),
             "sort_query": sort_query.urlencode(),
             "sort": form.current_sort,
-            "current_year": datetime.date.today().year,
+            "current_year": current_year(),
             "record_types": RECORD_TYPES,
         },
     )

@@ -1,13 +1,12 @@
 """Entry forms of awards and good practices (the shared base is party.record_forms)."""
 
-import datetime
-
 from django import forms
 
 from party.editing import DATE_WIDGET
 from party.models import Unit
 from party.record_forms import MemberChoiceField, MemberMultipleChoiceField, RecordForm
 from party.unit_picker import UnitChoiceField, UnitMultipleChoiceField
+from party.years import current_year
 from pledges.models import Award, AwardIssuer, GoodPractice
 
 
@@ -60,7 +59,7 @@ class AwardEntryForm(RecordForm):
         self.fields["recipient_unit"].empty_label = "— Không (khen cá nhân) —"
         self.fields["recipient_member"].empty_label = "— Không (khen tập thể) —"
         if not self.instance.pk:
-            self.fields["year"].initial = datetime.date.today().year
+            self.fields["year"].initial = current_year()
 
     def clean(self):
         data = super().clean()

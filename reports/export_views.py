@@ -17,12 +17,12 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from party.access import get_visible_or_404
 from party.access_log import log_access
 from party.models import AccessEvent, Unit
+from party.years import validate_programme_year
 from reports.export import estimate_list_rows, export_file_name, write_report_workbook
 from reports.export_csv import CSV, write_list_csv
 from reports.export_lists import LIST_SHEETS, list_sheet
@@ -31,7 +31,6 @@ from reports.models import ExportStatus, ReportExport
 from reports.queries import Scope
 from reports.tasks import start_report_export
 
-FIRST_YEAR = 2016  # Directive 05-CT/TW was issued in 2016
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 REFRESH_SECONDS = 3
 SPOOL_BYTES = 8 * 1024 * 1024  # a file written in the request goes to disk past this size
@@ -41,20 +40,18 @@ MAX_ECHOED_LENGTH = 20
 class ExportForm(forms.Form):
     unit = forms.IntegerField(error_messages={"required": "Chọn đơn vị.", "invalid": "Chọn đơn vị."})
     year_from = forms.IntegerField(
-        error_messages={"required": "Nhập năm bắt đầu.", "invalid": "Năm bắt đầu phải là một số."}
+        validators=[validate_programme_year],
+        error_messages={"required": "Nhập năm bắt đầu.", "invalid": "Năm bắt đầu phải là một số."},
     )
     year_to = forms.IntegerField(
-        error_messages={"required": "Nhập năm kết thúc.", "invalid": "Năm kết thúc phải là một số."}
+        validators=[validate_programme_year],
+        error_messages={"required": "Nhập năm kết thúc.", "invalid": "Năm kết thúc phải là một số."},
     )
     aggregate_only = forms.BooleanField(required=False)
 
     def clean(self) -> dict:
         data = super().clean()
-        last_allowed = timezone.localdate().year + 1
         first, last = data.get("year_from"), data.get("year_to")
-        for year in (first, last):
-            if year is not None and not FIRST_YEAR <= year <= last_allowed:
-                raise forms.ValidationError(f"Năm phải trong khoảng {FIRST_YEAR}–{last_allowed}.")
         if first is not None and last is not None and first > last:
             raise forms.ValidationError("Năm bắt đầu phải trước hoặc bằng năm kết thúc.")
         return data

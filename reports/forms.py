@@ -1,17 +1,11 @@
 """Which report: a unit in the user's scope and a span of calendar years (a preset or from-to)."""
 
-import datetime
-
 from django import forms
 from django.http import Http404
 
 from party.models import Theme, ThemeKind, Unit
 from party.unit_picker import UnitChoiceField
-from pledges.years import FIRST_YEAR
-
-
-def _this_year() -> int:
-    return datetime.date.today().year
+from party.years import current_year, year_choices
 
 
 def term_years(year: int) -> tuple[int, int]:
@@ -32,7 +26,7 @@ class SpanForm(forms.Form):
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].limit_to(user, editing=False)
-        years = [(year, str(year)) for year in range(_this_year() + 1, FIRST_YEAR - 1, -1)]
+        years = [(year, str(year)) for year in year_choices()]
         self.fields["year_from"].choices = years
         self.fields["year_to"].choices = years
 
@@ -44,7 +38,7 @@ class SpanForm(forms.Form):
         return data
 
     def span(self) -> tuple[int, int]:
-        this_year = _this_year()
+        this_year = current_year()
         first = self.cleaned_data.get("year_from") or self.cleaned_data.get("year_to") or this_year
         return first, self.cleaned_data.get("year_to") or max(first, this_year)
 
@@ -70,7 +64,7 @@ class ReportForm(SpanForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        first, last = term_years(_this_year())
+        first, last = term_years(current_year())
         self.fields["span_choice"].choices = [
             (value, f"{label} ({first}-{last})" if value == "term" else label) for value, label in self.SPANS
         ]
@@ -82,7 +76,7 @@ class ReportForm(SpanForm):
         return data
 
     def span(self) -> tuple[int, int]:
-        this_year = _this_year()
+        this_year = current_year()
         match self.cleaned_data.get("span_choice"):
             case "two":
                 return this_year - 1, this_year

@@ -1,6 +1,5 @@
 """The review report page, its print view, and the lists of plans and registrations behind it."""
 
-import datetime
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
@@ -9,6 +8,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from party.models import PartyStatus, Unit, UnitKind
+from party.years import current_year
 from pledges.models import AwardCategory, Plan, Pledge
 from reports import charts
 from reports.forms import ReportForm, SpanForm, default_unit
@@ -33,7 +33,7 @@ def _chosen(request: HttpRequest, form_class) -> tuple[object, Unit | None, int,
     """The bound form and, when it is valid, the unit and years; a unit out of scope is 404."""
     if not request.GET:
         unit = default_unit(request.user)
-        year = datetime.date.today().year
+        year = current_year()
         return form_class(user=request.user, initial={"unit": unit}), unit, year, year
     form = form_class(request.GET, user=request.user)
     if not form.is_valid():

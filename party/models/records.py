@@ -9,24 +9,13 @@ lists and the reports, and admins can restore it; the edit history keeps every v
 import datetime
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 from party.models.units import UnitScopedQuerySet, words_q
 from party.text import search_key
-
-# Directive 05-CT/TW was issued in May 2016: no year of the programme comes before it.
-FIRST_YEAR = 2016
-
-
-def validate_programme_year(value: int | None) -> None:
-    """A year of the programme: 2016 to next year (plans are written ahead). Forms, imports and
-    models of yearly records share this one check."""
-    last = datetime.date.today().year + 1
-    if value is not None and not FIRST_YEAR <= value <= last:
-        raise ValidationError(f"Năm phải từ {FIRST_YEAR} đến {last}.", code="year_range")
+from party.years import validate_programme_year  # noqa: F401 (migration pledges 0007 names it here)
 
 
 class RecordQuerySet(UnitScopedQuerySet):

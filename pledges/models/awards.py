@@ -8,7 +8,8 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from party.models import Member, Unit
-from party.models.records import UnitRecord, validate_programme_year
+from party.models.records import UnitRecord
+from party.years import validate_programme_year
 
 
 class AwardCategory(models.TextChoices):

@@ -4,7 +4,8 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from party.models import Member, Unit
-from party.models.records import UnitRecord, validate_programme_year
+from party.models.records import UnitRecord
+from party.years import validate_programme_year
 
 
 class PracticeKind(models.TextChoices):

@@ -9,10 +9,10 @@ from party.access import get_visible_or_404
 from party.editing import StaleEdit
 from party.models import RoleKind, Unit
 from party.models.units import in_scope
+from party.years import check_year, current_year, year_choices
 from pledges.forms import PlanForm, plan_deed_formset
 from pledges.models import Plan, Pledge, PledgeStatus
 from pledges.services import save_with_deeds
-from pledges.years import check_year, current_year, year_choices
 
 
 def my_cell(request: HttpRequest) -> HttpResponse:

@@ -9,9 +9,9 @@ from django.views.decorators.http import require_http_methods
 from party.access import get_visible_or_404
 from party.models import Unit
 from party.models.units import in_scope
+from party.years import check_year
 from pledges.evaluation import EvaluationTable, StaleEvaluation, evaluate_cell, refreshed_versions
 from pledges.models import PledgeStatus, RatingScale
-from pledges.years import check_year
 
 
 def _stale_message(rows) -> str:

@@ -6,8 +6,8 @@ from django.shortcuts import render
 from party.access import get_visible_or_404
 from party.access_log import log_access
 from party.models import AccessEvent, Unit
+from party.years import check_year
 from pledges.models import Pledge
-from pledges.years import check_year
 
 
 def cell_print(request: HttpRequest, unit_pk: int, year: int) -> HttpResponse:

@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from party.access import get_visible_or_404
 from party.models import RoleKind, Unit
+from party.years import check_year, current_year, year_choices
 from pledges.progress import UnitProgress, incomplete_units, leader_pledges, subtree_progress
-from pledges.years import check_year, current_year, year_choices
 
 ROWS_PER_PAGE = 200
 LEADERS_PER_PAGE = 100

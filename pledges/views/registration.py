@@ -11,10 +11,10 @@ from party.access_log import log_access
 from party.editing import StaleEdit
 from party.models import AccessEvent, Member
 from party.models.units import in_scope, is_staff_for
+from party.years import check_year
 from pledges.forms import PledgeForm, pledge_deed_formset
 from pledges.models import Pledge
 from pledges.services import reopen_pledge, save_with_deeds
-from pledges.years import check_year
 
 STALE_MESSAGE = (
     "Bản đăng ký này vừa được người khác lưu trong lúc anh/chị đang sửa, nên chưa lưu được. "

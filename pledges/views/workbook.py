@@ -9,8 +9,8 @@ from party.access import get_visible_or_404
 from party.access_log import log_access
 from party.models import AccessEvent, Member, Unit
 from party.models.units import in_scope
+from party.years import check_year
 from pledges.exports import build_cell_workbook
-from pledges.years import check_year
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from party.years import current_year
 from pledges.models import Pledge, PledgeDeed, PledgeStatus, RatingLevel
-from pledges.years import current_year
 
 YEAR = current_year()
 

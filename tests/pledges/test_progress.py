@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from party.models import RoleKind, UnitKind, transfer_member
+from party.years import current_year
 from pledges.models import Plan, Pledge, PledgeDeed, PledgeStatus
-from pledges.years import current_year
 from tests.conftest import make_member, make_unit, make_user
 
 # Members are created today, so their membership periods lie in the current year.

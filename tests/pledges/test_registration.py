@@ -7,8 +7,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from party.models import PartyStatus
+from party.years import year_choices
 from pledges.models import NotEvaluatedReason, Plan, Pledge, PledgeStatus
-from pledges.years import year_choices
 from tests.conftest import make_member
 from tests.pledges.helpers import deed_post
 

@@ -97,8 +97,8 @@ def test_export_rejects_get(login, staff, tree):
     ("first", "last", "message"),
     [
         ("2025", "2024", "Năm bắt đầu phải trước hoặc bằng năm kết thúc."),
-        ("2010", "2024", "Năm phải trong khoảng 2016–"),
-        ("2024", "3000", "Năm phải trong khoảng 2016–"),
+        ("2010", "2024", "Năm phải từ 2016 đến"),
+        ("2024", "3000", "Năm phải từ 2016 đến"),
         ("hai", "2024", "Năm bắt đầu phải là một số."),
         ("2024", "", "Nhập năm kết thúc."),
     ],

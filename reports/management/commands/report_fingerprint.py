@@ -11,12 +11,10 @@ from collections.abc import Iterator
 
 from django.apps import apps
 from django.core.management.base import BaseCommand
-from django.utils import timezone
 
 from party.models import Unit
+from party.years import FIRST_YEAR, current_year
 from reports.totals import Figures, report_totals
-
-FIRST_YEAR = 2016  # the first year of Directive 05
 
 
 def figure_lines(prefix: str, figures: Figures) -> Iterator[str]:
@@ -36,7 +34,7 @@ class Command(BaseCommand):
         models = apps.get_models(include_auto_created=True)
         for model in sorted(models, key=lambda model: model._meta.db_table):
             self.stdout.write(f"rows {model._meta.db_table} {model._default_manager.count()}")
-        last_year = timezone.localdate().year
+        last_year = current_year()
         for root in Unit.objects.get_root_nodes().order_by("path"):
             totals = report_totals(root, FIRST_YEAR, last_year)
             name = f"{root.code}#{root.pk}"
