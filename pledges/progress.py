@@ -11,16 +11,12 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from party.models import Membership, Unit, UnitKind
+from party.models.units import active_in_year
 from pledges.models import Plan, Pledge, PledgeStatus
 
 # Units that make a plan of their own each year.
 PLAN_KINDS = (*UnitKind.cells(), UnitKind.MASS_ORGANIZATION)
 UNIT_FIELDS = ("pk", "path", "depth", "code", "short_name", "kind", "dissolved_on")
-
-
-def active_in_year(dissolved_on: datetime.date | None, year: int) -> bool:
-    """Still working at the start of the year (dissolved later, or not at all)."""
-    return dissolved_on is None or dissolved_on > datetime.date(year, 1, 1)
 
 
 @dataclass(slots=True)
@@ -179,7 +175,7 @@ def incomplete_units(unit: Unit, year: int) -> list[IncompleteUnit]:
     """
     units = (
         Unit.objects.filter(path__startswith=unit.path, kind__in=PLAN_KINDS)
-        .filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=datetime.date(year, 1, 1)))
+        .active_in_year(year)
         .order_by("path")
         .values_list(*UNIT_FIELDS)
     )

@@ -10,8 +10,8 @@ from collections import Counter
 from dataclasses import dataclass, field, fields
 
 from party.models import ConductingBody, InspectionKind, Unit, UnitKind
+from party.models.units import active_in_year
 from pledges.models import AwardCategory
-from pledges.progress import active_in_year
 from reports import queries
 from reports.queries import CHILD, YEAR, Scope
 

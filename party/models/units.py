@@ -1,5 +1,6 @@
 """The unit tree: committees, cells and mass organizations in one materialized-path tree."""
 
+import datetime
 from collections.abc import Iterable
 
 from django.db import models
@@ -53,6 +54,14 @@ def in_scope(user, unit: "Unit", editing: bool = False) -> bool:
     return paths is None or any(unit.path.startswith(path) for path in paths)
 
 
+def active_in_year(dissolved_on: datetime.date | None, year: int) -> bool:
+    """Whether a unit worked in `year`: it still existed on 1 January. `dissolved_on` is the first
+    day without the unit, so one dissolved on 1 January did no work that year and owes no plan.
+    Units have no founding date: an existing unit counts in every earlier year.
+    `Unit.was_active_in()` and `UnitQuerySet.active_in_year()` say the same."""
+    return dissolved_on is None or dissolved_on > datetime.date(year, 1, 1)
+
+
 class UnitScopedQuerySet(models.QuerySet):
     """Records that belong to a unit (`unit` foreign key): their scope is the unit's."""
 
@@ -93,6 +102,10 @@ class UnitQuerySet(MP_NodeQuerySet):
 
     def active(self) -> "UnitQuerySet":
         return self.filter(dissolved_on__isnull=True)
+
+    def active_in_year(self, year: int) -> "UnitQuerySet":
+        """Units that worked in `year` (the rule of `active_in_year()`, in SQL)."""
+        return self.filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=datetime.date(year, 1, 1)))
 
     def search(self, text: str) -> "UnitQuerySet":
         """Units whose code or names have words starting with each word of `text`."""
@@ -190,6 +203,9 @@ class Unit(MP_Node):
     @property
     def is_active(self) -> bool:
         return self.dissolved_on is None
+
+    def was_active_in(self, year: int) -> bool:
+        return active_in_year(self.dissolved_on, year)
 
     @property
     def is_cell(self) -> bool:
