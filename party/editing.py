@@ -11,11 +11,14 @@ DATE_WIDGET = forms.DateInput(
     format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "size": 10, "class": "date"}
 )
 
-STALE_MESSAGE = (
-    "Bản ghi này vừa được người khác lưu trong lúc anh/chị đang sửa, nên chưa lưu được. "
-    "Nội dung anh/chị đã nhập vẫn còn dưới đây; hãy mở lại trang trong thẻ mới để xem bản mới nhất, "
-    "đối chiếu rồi lưu lại."
-)
+
+def stale_message(what: str = "Bản ghi này") -> str:
+    """Why an edit was not saved (`StaleEdit`); `what` names the thing: "Bản đăng ký này"."""
+    return (
+        f"{what} vừa được người khác lưu trong lúc anh/chị đang sửa, nên chưa lưu được. "
+        "Nội dung anh/chị đã nhập vẫn còn dưới đây; hãy mở lại trang trong thẻ mới để xem bản mới nhất, "
+        "đối chiếu rồi lưu lại."
+    )
 
 
 class StaleEdit(Exception):

@@ -8,12 +8,13 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 
 from party.imports.safety import ENCRYPTED_MESSAGE, check_archive, check_no_dtd
+from party.xlsx import XLSX_CONTENT_TYPE
 
 PDF = "application/pdf"
 DOC = "application/msword"
 XLS = "application/vnd.ms-excel"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX = XLSX_CONTENT_TYPE
 
 EXTENSIONS = {PDF: ".pdf", DOC: ".doc", XLS: ".xls", DOCX: ".docx", XLSX: ".xlsx"}
 # The name's extension must agree with the content: a .pdf that is really a workbook is refused.

@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 
 from party.access import get_visible_or_404
-from party.editing import STALE_MESSAGE, StaleEdit, save_versioned
+from party.editing import StaleEdit, save_versioned, stale_message
 from party.forms import valid_values
 from party.models import Unit
 from party.models.units import is_staff_for
@@ -228,7 +228,7 @@ def _refusal(record_type: RecordType, token: str) -> str:
     scope) is only said to be used, never named."""
     if token and record_type.model.all_objects.filter(submit_token=token).exists():
         return USED_FORM_MESSAGE
-    return STALE_MESSAGE
+    return stale_message()
 
 
 def record_delete(request: HttpRequest, record_type: RecordType, pk: int) -> HttpResponse:

@@ -13,8 +13,7 @@ from party.access_log import log_access
 from party.models import AccessEvent, Member
 from party.models.units import is_staff_for
 from party.subject_export import write_subject_workbook
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from party.xlsx import XLSX_CONTENT_TYPE
 
 
 def can_export_subject_data(user, member: Member) -> bool:
@@ -35,7 +34,7 @@ def member_personal_data(request: HttpRequest, pk: int) -> HttpResponse:
     out = io.BytesIO()
     write_subject_workbook(member, out, exported_by=request.user)
     log_access(request, AccessEvent.Kind.SUBJECT_EXPORT, member=member, unit=member.unit)
-    response = HttpResponse(out.getvalue(), content_type=XLSX)
+    response = HttpResponse(out.getvalue(), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=f"du-lieu-ca-nhan-{member.pk}-{timezone.localdate():%Y%m%d}.xlsx"
     )

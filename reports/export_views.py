@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from party.access import get_visible_or_404
 from party.access_log import log_access
 from party.models import AccessEvent, Unit
+from party.xlsx import XLSX_CONTENT_TYPE
 from party.years import validate_programme_year
 from reports.export import estimate_list_rows, export_file_name, write_report_workbook
 from reports.export_csv import CSV, write_list_csv
@@ -31,7 +32,6 @@ from reports.models import ExportStatus, ReportExport
 from reports.queries import Scope
 from reports.tasks import start_report_export
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 REFRESH_SECONDS = 3
 SPOOL_BYTES = 8 * 1024 * 1024  # a file written in the request goes to disk past this size
 MAX_ECHOED_LENGTH = 20
@@ -110,7 +110,10 @@ def report_export(request: HttpRequest) -> HttpResponse:
             return _back_to_report(request)
         out.seek(0)
         return FileResponse(
-            out, as_attachment=True, filename=export_file_name(unit, first, last), content_type=XLSX
+            out,
+            as_attachment=True,
+            filename=export_file_name(unit, first, last),
+            content_type=XLSX_CONTENT_TYPE,
         )
     export = start_report_export(
         user=request.user,
@@ -208,5 +211,5 @@ def report_export_file(request: HttpRequest, pk) -> FileResponse:
         handle,
         as_attachment=True,
         filename=export_file_name(export.unit, export.first_year, export.last_year),
-        content_type=XLSX,
+        content_type=XLSX_CONTENT_TYPE,
     )

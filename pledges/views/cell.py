@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from party.access import get_visible_or_404
-from party.editing import StaleEdit
+from party.editing import StaleEdit, stale_message
 from party.models import RoleKind, Unit
 from party.models.units import in_scope
 from party.years import check_year, current_year, year_choices
@@ -65,10 +65,7 @@ def plan_edit(request: HttpRequest, unit_pk: int, year: int) -> HttpResponse:
             try:
                 save_with_deeds(form=form, formset=formset)
             except StaleEdit:
-                form.add_error(
-                    None,
-                    "Kế hoạch vừa được người khác lưu nên chưa lưu được; nội dung đã nhập vẫn còn dưới đây.",
-                )
+                form.add_error(None, stale_message("Kế hoạch này"))
             else:
                 messages.success(request, f"Đã lưu kế hoạch năm {year} của {unit.short_name}.")
                 return redirect("cell_year", unit_pk=unit.pk, year=year)

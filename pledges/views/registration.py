@@ -8,19 +8,13 @@ from django.views.decorators.http import require_POST
 
 from party.access import get_visible_or_404
 from party.access_log import log_access
-from party.editing import StaleEdit
+from party.editing import StaleEdit, stale_message
 from party.models import AccessEvent, Member
 from party.models.units import in_scope, is_staff_for
 from party.years import check_year
 from pledges.forms import PledgeForm, pledge_deed_formset
 from pledges.models import Pledge
 from pledges.services import reopen_pledge, save_with_deeds
-
-STALE_MESSAGE = (
-    "Bản đăng ký này vừa được người khác lưu trong lúc anh/chị đang sửa, nên chưa lưu được. "
-    "Nội dung anh/chị đã nhập vẫn còn dưới đây; hãy mở lại trang trong thẻ mới để xem bản mới nhất, "
-    "đối chiếu rồi lưu lại."
-)
 
 
 def _pledge_and_member(request: HttpRequest, member_pk: int, year: int) -> tuple[Pledge | None, Member]:
@@ -51,7 +45,7 @@ def pledge_edit(request: HttpRequest, member_pk: int, year: int) -> HttpResponse
             try:
                 save_with_deeds(form=form, formset=formset)
             except StaleEdit:
-                form.add_error(None, STALE_MESSAGE)
+                form.add_error(None, stale_message("Bản đăng ký này"))
             else:
                 messages.success(request, f"Đã lưu bản đăng ký năm {year} của {member.full_name}.")
                 return redirect("cell_year", unit_pk=unit.pk, year=year)

@@ -9,10 +9,9 @@ from party.access import get_visible_or_404
 from party.access_log import log_access
 from party.models import AccessEvent, Member, Unit
 from party.models.units import in_scope
+from party.xlsx import XLSX_CONTENT_TYPE
 from party.years import check_year
 from pledges.exports import build_cell_workbook
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def cell_workbook(request: HttpRequest, unit_pk: int, year: int) -> HttpResponse:
@@ -33,7 +32,7 @@ def cell_workbook(request: HttpRequest, unit_pk: int, year: int) -> HttpResponse
         rows=rows,
         format="xlsx",
     )
-    response = HttpResponse(data, content_type=XLSX)
+    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=f"dang-ky-{unit.code}-{year}.xlsx"
     )

@@ -221,6 +221,20 @@ def test_plan_is_entered_with_deeds(login, secretary_a, tree):
     assert client.get(reverse("plan_edit", args=[tree["cell_b"].pk, YEAR])).status_code == 404
 
 
+def test_a_plan_saved_twice_from_the_same_new_form_is_refused_with_the_typed_text_kept(
+    login, secretary_a, tree
+):
+    client = login(secretary_a)
+    url = reverse("plan_edit", args=[tree["cell_a"].pk, YEAR])
+    data = deed_post(THREE_DEEDS[:1], title="Kế hoạch lần đầu", version="0")
+    assert client.post(url, data).status_code == 302
+    response = client.post(url, {**data, "title": "Kế hoạch gửi lại"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Kế hoạch này vừa được người khác lưu" in body and "Kế hoạch gửi lại" in body
+    assert tree["cell_a"].plans.get(year=YEAR).title == "Kế hoạch lần đầu"
+
+
 def test_viewer_reads_but_cannot_save_a_plan(login, viewer, tree):
     client = login(viewer)
     url = reverse("plan_edit", args=[tree["cell_a"].pk, YEAR])
