@@ -44,7 +44,8 @@ class PartyConfig(AppConfig):
             UnitSheet, MemberSheet, MeetingSheet, InspectionSheet, DocumentSheet, ConferenceSheet, order=100
         )
 
-        from party.record_types import RECORD_TYPES as PARTY_RECORD_TYPES
-        from party.record_views import RECORD_TYPES
+        # The kinds of work records, in menu order (pledges' follow, at 200).
+        from party.record_types import CONFERENCES, DOCUMENTS, INSPECTIONS, MEETINGS
+        from party.records import registry as records
 
-        RECORD_TYPES[:0] = [kind for kind in PARTY_RECORD_TYPES if kind not in RECORD_TYPES]
+        records.register(MEETINGS, INSPECTIONS, DOCUMENTS, CONFERENCES, order=100)

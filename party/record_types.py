@@ -19,7 +19,8 @@ from party.models import (
     MeetingKind,
 )
 from party.record_forms import ConferenceForm, DocumentForm, InspectionForm, MeetingForm, finding_formset
-from party.record_views import RecordFilterForm, RecordType
+from party.record_views import RecordFilterForm
+from party.records.registry import RecordType
 
 
 class InspectionFilterForm(RecordFilterForm):
@@ -81,7 +82,6 @@ CONFERENCES = RecordType(
     kind_choices=ConferenceKind.choices,
     related=("unit", "theme"),
 )
-RECORD_TYPES = [MEETINGS, INSPECTIONS, DOCUMENTS, CONFERENCES]
 
 
 def document_file(request: HttpRequest, pk: int) -> FileResponse:

@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 from party import unit_search, views, views_privacy
-from party.record_types import RECORD_TYPES, document_file
+from party.record_types import document_file
 from party.record_views import record_urls, work_home
 
 urlpatterns = [
@@ -14,7 +14,8 @@ urlpatterns = [
     # /import/ (party/imports/urls.py)
     path("import/", include("party.imports.urls")),
     path("work/", work_home, name="work_home"),
-    # /meetings/, /inspections/, /documents/, /conferences/ (list, new, detail, edit, delete)
-    *(pattern for record_type in RECORD_TYPES for pattern in record_urls(record_type)),
+    # /meetings/, /inspections/, /documents/, /conferences/, /awards/, /practices/ (list, new,
+    # detail, edit, delete): every kind registered in party.records.registry
+    *record_urls(),
     path("documents/<int:pk>/file/", document_file, name="document_file"),
 ]

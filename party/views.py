@@ -8,7 +8,7 @@ from party.access import get_visible_or_404
 from party.access_log import log_access
 from party.forms import MemberListForm, UnitFilterForm
 from party.models import AccessEvent, Member, Unit
-from party.record_views import RECORD_TYPES
+from party.records.registry import record_types
 from party.stats import member_counts
 from party.views_privacy import can_export_subject_data
 from party.years import current_year
@@ -66,7 +66,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "sort_query": sort_query.urlencode(),
             "sort": form.current_sort,
             "current_year": current_year(),
-            "record_types": RECORD_TYPES,
+            "record_types": record_types(),
         },
     )
 

@@ -12,7 +12,8 @@ class PledgesConfig(AppConfig):
 
         registry.register(PlanSheet, PledgeSheet, AwardSheet, GoodPracticeSheet, order=200)
 
-        from party.record_views import RECORD_TYPES
-        from pledges.record_types import RECORD_TYPES as PLEDGE_RECORD_TYPES
+        # Awards and good practices, listed after party's kinds of work records.
+        from party.records import registry as records
+        from pledges.record_types import AWARDS, PRACTICES
 
-        RECORD_TYPES.extend(kind for kind in PLEDGE_RECORD_TYPES if kind not in RECORD_TYPES)
+        records.register(AWARDS, PRACTICES, order=200)

@@ -1,6 +1,6 @@
 """The pledges app's kinds of work records: awards and good practices (see party/record_views.py)."""
 
-from party.record_views import RecordType
+from party.records.registry import RecordType
 from pledges.models import Award, AwardCategory, GoodPractice, PracticeKind
 from pledges.recognition_forms import AwardEntryForm, GoodPracticeForm
 
@@ -22,4 +22,3 @@ PRACTICES = RecordType(
     kind_choices=PracticeKind.choices,
     prefetch=("replicated_to",),
 )
-RECORD_TYPES = [AWARDS, PRACTICES]

@@ -1,7 +1,5 @@
 from django.urls import path
 
-from party.record_views import record_urls
-from pledges.record_types import RECORD_TYPES
 from pledges.views import cell, evaluation, printing, progress, registration, workbook
 
 urlpatterns = [
@@ -21,6 +19,4 @@ urlpatterns = [
     path("progress/<int:unit_pk>/<int:year>/", progress.progress, name="progress"),
     path("progress/<int:unit_pk>/<int:year>/incomplete/", progress.incomplete, name="incomplete"),
     path("leaders/<int:unit_pk>/<int:year>/", progress.leaders, name="leaders"),
-    # /awards/, /practices/ (list, new, detail, edit, delete)
-    *(pattern for record_type in RECORD_TYPES for pattern in record_urls(record_type)),
 ]

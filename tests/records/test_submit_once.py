@@ -18,7 +18,8 @@ from django.test import Client
 from django.urls import reverse
 
 from party.models import Meeting, Membership, RoleKind
-from party.record_views import RECORD_TYPES, USED_FORM_MESSAGE
+from party.record_views import USED_FORM_MESSAGE
+from party.records.registry import by_slug, record_types
 from tests.conftest import log_in, make_user
 from tests.records.test_awards import award_data, make_award
 from tests.records.test_conferences import conference_data, make_conference
@@ -52,7 +53,7 @@ SAVED_RECORDS = {
 
 
 def model_of(slug: str):
-    return next(record_type.model for record_type in RECORD_TYPES if record_type.slug == slug)
+    return by_slug(slug).model
 
 
 def opened_form(client, slug: str, tree) -> str:
@@ -81,7 +82,7 @@ def award_reference_data(people):
 
 
 def test_every_kind_of_record_is_covered_here():
-    assert {record_type.slug for record_type in RECORD_TYPES} == set(FILLED_FORMS) == set(SAVED_RECORDS)
+    assert {record_type.slug for record_type in record_types()} == set(FILLED_FORMS) == set(SAVED_RECORDS)
 
 
 @pytest.mark.parametrize("slug", SAVED_RECORDS)

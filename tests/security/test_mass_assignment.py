@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from party.models import ImportBatch, Member, Membership, UnitKind
-from party.record_views import RECORD_TYPES
+from party.records.registry import by_slug
 from pledges.models import Plan, Pledge, PledgeStatus
 from reports.models import ExportStatus, ReportExport
 from tests.conftest import PASSWORD, make_unit
@@ -93,7 +93,7 @@ def test_record_forms_take_only_their_fields(
     response = client.post(reverse(f"{slug}_create"), {**data, **extras(other, people)})
     assert response.status_code == 302, response.content.decode()[:2000]
     record_id = int(response["Location"].rstrip("/").rsplit("/", 1)[1])
-    model = next(t.model for t in RECORD_TYPES if t.slug == slug)
+    model = by_slug(slug).model
     record = model.all_objects.get(pk=record_id)
     secretary_a.refresh_from_db()
     assert_untouched(record, tree, secretary_a)

@@ -1,0 +1,59 @@
+"""Which kinds of work records the app has, and their order in the menus.
+
+Each app registers its kinds from its AppConfig.ready() under an order key: party's (meetings,
+inspections, documents, conferences) under 100, pledges' (awards, good practices) under 200.
+Everything that lists kinds reads `record_types()`: the URLconf (`record_urls()`, five URLs a
+kind), the work overview page and the unit page's links. As party.imports.registry does for
+import sheets.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class RecordType:
+    """One kind of work record and its pages (party/record_views.py)."""
+
+    slug: str  # URL prefix and template names: records/<slug>_*.html
+    model: type
+    form_class: type
+    title: str  # the list's heading, e.g. "Sinh hoạt chi bộ"
+    new_label: str  # the create button, e.g. "Ghi buổi sinh hoạt"
+    kind_choices: list[tuple[str, str]] = field(default_factory=list)
+    related: tuple[str, ...] = ("unit",)
+    prefetch: tuple[str, ...] = ()
+    # (name, formset factory(extra=...)) for inline rows such as inspection findings.
+    formsets: tuple[tuple[str, Callable], ...] = ()
+    filter_form_class: type | None = None
+    multipart: bool = False
+
+    def url(self, action: str, *args) -> str:
+        return reverse(f"{self.slug}_{action}", args=args)
+
+
+_groups: dict[int, tuple[RecordType, ...]] = {}
+
+
+def register(*kinds: RecordType, order: int) -> None:
+    """Add an app's kinds, in the order given, at `order` among the other apps' kinds."""
+    if _groups.get(order) == kinds:
+        return  # the same app registering again (ready() run twice)
+    if order in _groups:
+        raise ImproperlyConfigured(f"Record kinds already registered at order {order}: {_groups[order]}")
+    slugs = [kind.slug for kind in record_types()] + [kind.slug for kind in kinds]
+    if len(set(slugs)) != len(slugs):
+        raise ImproperlyConfigured(f"Two record kinds have the same slug: {slugs}")
+    _groups[order] = kinds
+
+
+def record_types() -> list[RecordType]:
+    """Every registered kind, in menu order."""
+    return [kind for order in sorted(_groups) for kind in _groups[order]]
+
+
+def by_slug(slug: str) -> RecordType | None:
+    return next((kind for kind in record_types() if kind.slug == slug), None)
