@@ -1,48 +1,22 @@
 """The party app's kinds of work records and their pages (see party/record_views.py)."""
 
-from django import forms
 from django.http import FileResponse, Http404, HttpRequest
 
 from party.access import get_visible_or_404
 from party.files import safe_download_name
-from party.forms import valid_values
+from party.filters import InspectionFilter
 from party.models import (
-    ConductingBody,
     Conference,
     ConferenceKind,
     Document,
     DocumentKind,
     Inspection,
-    InspectionFinding,
     InspectionKind,
     Meeting,
     MeetingKind,
 )
 from party.record_forms import ConferenceForm, DocumentForm, InspectionForm, MeetingForm, finding_formset
-from party.record_views import RecordFilterForm
 from party.records.registry import RecordType
-
-
-class InspectionFilterForm(RecordFilterForm):
-    by = forms.ChoiceField(
-        label="Chủ thể",
-        required=False,
-        choices=[("", "Tất cả"), ("committee", "Cơ quan của cấp ủy"), ("cell", "Chi bộ")],
-    )
-    overdue = forms.BooleanField(label="Có nội dung khắc phục quá hạn", required=False)
-
-    def apply(self, records):
-        records = super().apply(records)
-        data = valid_values(self)
-        # As the report splits them: the cells' own, and everything the committee bodies did.
-        if data.get("by") == "cell":
-            records = records.filter(conducted_by=ConductingBody.CELL)
-        elif data.get("by") == "committee":
-            records = records.exclude(conducted_by=ConductingBody.CELL)
-        if data.get("overdue"):
-            records = records.filter(pk__in=InspectionFinding.objects.overdue().values("inspection_id"))
-        return records
-
 
 MEETINGS = RecordType(
     slug="meetings",
@@ -62,7 +36,7 @@ INSPECTIONS = RecordType(
     kind_choices=InspectionKind.choices,
     prefetch=("findings", "target_units"),
     formsets=(("findings", finding_formset),),
-    filter_form_class=InspectionFilterForm,
+    filterset_class=InspectionFilter,
 )
 DOCUMENTS = RecordType(
     slug="documents",

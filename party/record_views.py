@@ -6,7 +6,6 @@ unit's, as everywhere: out of scope is 404; in scope but read-only is 403; delet
 committee staff of the record's unit and only marks the record.
 """
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -16,13 +15,12 @@ from django.urls import URLPattern, path
 
 from party.access import get_visible_or_404
 from party.editing import StaleEdit, save_versioned, stale_message
-from party.forms import valid_values
+from party.filters import RecordFilter
 from party.models import Unit
 from party.models.units import is_staff_for
 from party.record_forms import PeopleUnitForm
 from party.records.registry import RecordType, record_types
-from party.unit_picker import UnitChoiceField
-from party.years import current_year, year_choices
+from party.years import current_year
 
 USED_FORM_MESSAGE = (
     "Biểu mẫu này đã được dùng để lưu một bản ghi, nên không lưu thêm lần nữa. "
@@ -30,70 +28,13 @@ USED_FORM_MESSAGE = (
 )
 
 
-def _year_input(label: str) -> forms.IntegerField:
-    # Text, not type=number: four digits fit a size-4 box with no spinner; bad text is ignored.
-    widget = forms.TextInput(attrs={"size": 4, "maxlength": 4, "inputmode": "numeric", "placeholder": "yyyy"})
-    return forms.IntegerField(label=label, required=False, min_value=1900, max_value=2100, widget=widget)
-
-
-class RecordFilterForm(forms.Form):
-    """Year or span of years, unit (with its subtree), kind, Directive-05 content and words to
-    search, all optional; a bad value is ignored alone. The report links each total here."""
-
-    q = forms.CharField(label="Tìm", required=False, max_length=100)
-    year = forms.TypedChoiceField(label="Năm", required=False, coerce=int, empty_value=None)
-    year_from = _year_input("Từ năm")
-    year_to = _year_input("Đến năm")
-    unit = UnitChoiceField(label="Đơn vị", queryset=Unit.objects.none(), required=False, empty_label="Tất cả")
-    kind = forms.ChoiceField(label="Loại", required=False)
-    directive = forms.BooleanField(label="Chỉ nội dung Chỉ thị 05", required=False)
-    sort = forms.ChoiceField(required=False, choices=[("-date", "Mới nhất trước"), ("date", "Cũ nhất trước")])
-
-    def __init__(self, *args, user, record_type: RecordType, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [("", "Mọi năm")] + [(y, str(y)) for y in year_choices()]
-        self.fields["unit"].limit_to(user, editing=False)
-        if record_type.kind_choices:
-            self.fields["kind"].choices = [("", "Tất cả"), *record_type.kind_choices]
-        else:
-            del self.fields["kind"]
-        if not record_type.model.directive_field:
-            del self.fields["directive"]
-        self.record_type = record_type
-
-    def apply(self, records):
-        data = valid_values(self)
-        model = self.record_type.model
-        if data.get("q"):
-            records = records.search(data["q"])
-        if data.get("year"):
-            records = records.in_year(data["year"])
-        if data.get("year_from") or data.get("year_to"):
-            records = records.in_years(data.get("year_from"), data.get("year_to"))
-        if data.get("unit"):
-            records = records.in_subtree(data["unit"])
-        if data.get("kind"):
-            records = records.filter(**{model.kind_field: data["kind"]})
-        if data.get("directive"):
-            records = records.filter(**{model.directive_field: True})
-        date = model.year_field
-        if data.get("sort") == "date":
-            return records.order_by(date, "pk")
-        return records.order_by(f"-{date}", "-pk")
-
-    @property
-    def chosen(self) -> dict:
-        return valid_values(self)
-
-
 def record_list(request: HttpRequest, record_type: RecordType) -> HttpResponse:
-    form_class = record_type.filter_form_class or RecordFilterForm
-    form = form_class(request.GET or None, user=request.user, record_type=record_type)
+    filterset_class = record_type.filterset_class or RecordFilter
     records = record_type.model.objects.visible_to(request.user).select_related(*record_type.related)
-    records = form.apply(records).prefetch_related(*record_type.prefetch)
-    page = Paginator(records, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    records = filterset_class(request.GET, records, user=request.user, record_type=record_type)
+    page = Paginator(records.qs.prefetch_related(*record_type.prefetch), 50).get_page(request.GET.get("page"))
+    chosen = records.chosen
+    unit = chosen.get("unit")
     can_add = Unit.objects.editable_by(request.user).exists()
     return render(
         request,
@@ -101,13 +42,11 @@ def record_list(request: HttpRequest, record_type: RecordType) -> HttpResponse:
         {
             "record_type": record_type,
             "rows_template": f"records/{record_type.slug}_rows.html",
-            "form": form,
+            "form": records.form,
             "page": page,
-            "query": query.urlencode(),
-            "filtered": any(v for k, v in form.chosen.items() if k != "sort"),
+            "filtered": any(value for name, value in chosen.items() if name != "sort"),
             "can_add": can_add,
-            "add_url": record_type.url("create")
-            + (f"?unit={form.chosen['unit'].pk}" if form.chosen.get("unit") else ""),
+            "add_url": record_type.url("create") + (f"?unit={unit.pk}" if unit else ""),
         },
     )
 

@@ -6,7 +6,8 @@ from django.shortcuts import render
 
 from party.access import get_visible_or_404
 from party.access_log import log_access
-from party.forms import MemberListForm, UnitFilterForm
+from party.filters import MemberFilter, UnitFilter
+from party.forms import PageSizeForm
 from party.models import AccessEvent, Member, Unit
 from party.records.registry import record_types
 from party.stats import member_counts
@@ -16,23 +17,19 @@ from party.years import current_year
 
 def home(request: HttpRequest) -> HttpResponse:
     """The units the user may see, as an indented tree, with member counts."""
-    form = UnitFilterForm(request.GET or None)
-    units = form.filter(Unit.objects.visible_to(request.user))
-    page = Paginator(units, 50).get_page(request.GET.get("page"))
+    units = UnitFilter(request.GET, Unit.objects.visible_to(request.user))
+    page = Paginator(units.qs, 50).get_page(request.GET.get("page"))
     counts = member_counts(page.object_list)
     own_units = request.user.unit_roles.select_related("unit").order_by("unit__path")
     base_depth = min((u.depth for u in page.object_list), default=1)
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "party/home.html",
         {
-            "form": form,
+            "form": units.form,
             "page": page,
             "rows": [(unit, counts[unit.pk], min(unit.depth - base_depth, 8)) for unit in page.object_list],
             "own_roles": own_units,
-            "query": query.urlencode(),
         },
     )
 
@@ -44,14 +41,9 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ancestors = list(visible.filter(pk__in=unit.ancestors().values("pk")))
     children = list(visible.filter(path__startswith=unit.path, depth=unit.depth + 1))
     counts = member_counts([unit, *children])
-    form = MemberListForm({"per_page": 50, **request.GET.dict()})
-    members = form.apply(Member.objects.in_subtree(unit).select_related("unit"))
-    page = Paginator(members, form.page_size).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    sort_query = request.GET.copy()
-    for key in ("page", "sort"):
-        sort_query.pop(key, None)
+    members = MemberFilter(request.GET, Member.objects.in_subtree(unit).select_related("unit"))
+    page_size = PageSizeForm(request.GET)
+    page = Paginator(members.qs, page_size.size).get_page(request.GET.get("page"))
     return render(
         request,
         "party/unit_detail.html",
@@ -60,11 +52,10 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "ancestors": ancestors,
             "children": [(child, counts[child.pk]) for child in children],
             "counts": counts[unit.pk],
-            "form": form,
+            "form": members.form,
+            "page_size_form": page_size,
             "page": page,
-            "query": query.urlencode(),
-            "sort_query": sort_query.urlencode(),
-            "sort": form.current_sort,
+            "sort": members.current_sort,
             "current_year": current_year(),
             "record_types": record_types(),
         },

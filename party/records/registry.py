@@ -28,7 +28,7 @@ class RecordType:
     prefetch: tuple[str, ...] = ()
     # (name, formset factory(extra=...)) for inline rows such as inspection findings.
     formsets: tuple[tuple[str, Callable], ...] = ()
-    filter_form_class: type | None = None
+    filterset_class: type | None = None  # party.filters.RecordFilter unless given
     multipart: bool = False
 
     def url(self, action: str, *args) -> str:

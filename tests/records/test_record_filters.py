@@ -168,3 +168,22 @@ def test_the_other_cells_secretary_sees_nothing_of_cell_a_whatever_the_filters(
 def test_a_non_ascii_digit_unit_on_the_entry_page_is_ignored(login, staff, value):
     response = login(staff).get(reverse("meetings_create"), {"unit": value})
     assert response.status_code == 200
+
+
+def test_the_pages_of_a_filtered_list_keep_its_filters(login, staff, tree):
+    for day in range(1, 56):
+        make_meeting(
+            tree["cell_a"], f"{(day - 1) % 28 + 1:02d}/{(day - 1) // 28 + 1:02d}/2025", directive=True
+        )
+    make_meeting(tree["cell_a"], "01/01/2024", directive=True)
+    client = login(staff)
+    first = client.get(reverse("meetings_list"), {"year": "2025", "directive": "on", "sort": "date"})
+    page = first.content.decode()
+    assert "55 bản ghi" in page and "Trang 1 / 2" in page
+    assert "?year=2025&amp;directive=on&amp;sort=date&amp;page=2" in page
+    second = client.get(
+        reverse("meetings_list"), {"year": "2025", "directive": "on", "sort": "date", "page": 2}
+    )
+    assert "Trang 2 / 2" in second.content.decode()
+    assert "?year=2025&amp;directive=on&amp;sort=date&amp;page=1" in second.content.decode()
+    assert "01/01/2024" not in second.content.decode()
