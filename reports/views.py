@@ -1,11 +1,8 @@
 """The review report page, its print view, and the lists of plans and registrations behind it."""
 
-from urllib.parse import urlencode
-
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 
 from party.models import PartyStatus, Unit, UnitKind
 from party.years import current_year
@@ -43,10 +40,18 @@ def _chosen(request: HttpRequest, form_class) -> tuple[object, Unit | None, int,
     return form, form.cleaned_data["unit"], first, last
 
 
+def report_span(unit: Unit, first: int, last: int) -> dict:
+    """The report page's parameters for a unit and span: the one source of every link back to a
+    report, its print view and a child's report (`{% querystring report_span %}`)."""
+    return {"unit": unit.pk, "span_choice": "custom", "year_from": first, "year_to": last}
+
+
 def report_context(totals: ReportTotals, *, links: bool = True) -> dict:
     unit = totals.unit
     return {
         "totals": totals,
+        "report_span": report_span(unit, totals.first_year, totals.last_year),
+        "links": links,
         "unit": unit,
         "span_label": span_label(totals.first_year, totals.last_year),
         "heading": formal_heading(unit, totals.first_year, totals.last_year),
@@ -54,9 +59,7 @@ def report_context(totals: ReportTotals, *, links: bool = True) -> dict:
         "sections": summary_sections(totals, links=links),
         "columns": BREAKDOWN_COLUMNS,
         "year_rows": [(year, _cells(totals.by_year[year])) for year in totals.years],
-        "child_rows": [
-            (row, _cells(row.figures), _child_link(row, totals) if links else "") for row in totals.by_child
-        ],
+        "child_rows": [(row, _cells(row.figures)) for row in totals.by_child],
         "total_row": _cells(totals.total),
         "recognition_tables": [
             (RECOGNITION_TITLES[category], totals.award_table(category))
@@ -72,22 +75,6 @@ def _cells(figures) -> list[tuple[Column, int | float | None]]:
     return list(zip(BREAKDOWN_COLUMNS, breakdown_row(figures), strict=True))
 
 
-def _child_link(row, totals: ReportTotals) -> str:
-    if row.is_self:
-        return ""
-    query = {
-        "unit": row.pk,
-        "span_choice": "custom",
-        "year_from": totals.first_year,
-        "year_to": totals.last_year,
-    }
-    return f"{reverse('report')}?{urlencode(query)}"
-
-
-def _span_query(totals: ReportTotals) -> str:
-    return urlencode({"unit": totals.unit.pk, "year_from": totals.first_year, "year_to": totals.last_year})
-
-
 def report(request: HttpRequest) -> HttpResponse:
     """Pick a unit and a span; see every total, the paragraph, the breakdowns and charts."""
     form, unit, first, last = _chosen(request, ReportForm)
@@ -95,7 +82,6 @@ def report(request: HttpRequest) -> HttpResponse:
     if unit is not None:
         totals = report_totals(unit, first, last)
         context |= report_context(totals)
-        context["print_query"] = _span_query(totals)
     return render(request, "reports/report.html", context)
 
 
@@ -107,11 +93,7 @@ def report_print(request: HttpRequest) -> HttpResponse:
         raise Http404("Thiếu đơn vị hoặc năm báo cáo.")
     first, last = form.span()
     totals = report_totals(form.cleaned_data["unit"], first, last)
-    context = report_context(totals, links=False)
-    context["back_query"] = urlencode(
-        {"unit": totals.unit.pk, "span_choice": "custom", "year_from": first, "year_to": last}
-    )
-    return render(request, "reports/report_print.html", context)
+    return render(request, "reports/report_print.html", report_context(totals, links=False))
 
 
 WHO = {
@@ -123,9 +105,7 @@ WHO = {
 
 def _list_page(request: HttpRequest, rows, template: str, **context) -> HttpResponse:
     page = Paginator(rows, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, template, {"page": page, "query": query.urlencode(), **context})
+    return render(request, template, {"page": page, **context})
 
 
 def _span_or_404(request: HttpRequest) -> tuple[Unit, int, int]:
@@ -155,7 +135,7 @@ def report_registrations(request: HttpRequest) -> HttpResponse:
         unit=unit,
         span_label=span_label(first, last),
         who_label=who_label,
-        report_query=_report_query(unit, first, last),
+        report_span=report_span(unit, first, last),
         is_party_member=is_party_member,
     )
 
@@ -176,9 +156,5 @@ def report_plans(request: HttpRequest) -> HttpResponse:
         unit=unit,
         span_label=span_label(first, last),
         of_orgs=request.GET.get("kind") == "org",
-        report_query=_report_query(unit, first, last),
+        report_span=report_span(unit, first, last),
     )
-
-
-def _report_query(unit: Unit, first: int, last: int) -> str:
-    return urlencode({"unit": unit.pk, "span_choice": "custom", "year_from": first, "year_to": last})

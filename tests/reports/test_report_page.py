@@ -157,6 +157,19 @@ def test_breakdowns_by_year_and_by_child_have_a_total_row(staff_client, world):
     assert "Đã giải thể" in by_child  # Chi bộ C and X keep their rows
 
 
+def test_every_way_back_and_forth_keeps_the_unit_and_span(staff_client, world):
+    units = world["units"]
+    page = html.unescape(staff_client.get(report_url(units["committee"])).content.decode())
+    assert f'href="{report_url(units["committee"], view="/reports/print/")}"' in page
+    assert f'<a href="{report_url(units["cell_a"])}">Chi bộ A</a>' in page  # a child's own report
+    printed = staff_client.get(report_url(units["committee"], view="/reports/print/")).content.decode()
+    assert f'href="{report_url(units["committee"])}"' in html.unescape(printed)
+    assert f'<a href="{report_url(units["cell_a"])}">' not in html.unescape(printed)  # no links on paper
+    for view in ("/reports/registrations/", "/reports/plans/"):
+        listed = html.unescape(staff_client.get(report_url(units["committee"], view=view)).content.decode())
+        assert f'href="{report_url(units["committee"])}"' in listed
+
+
 def test_each_total_links_to_the_records_counted(staff_client, world):
     page = staff_client.get(report_url(world["units"]["committee"])).content.decode()
     links = {label: link for label, link, _value in figure_rows(page) if link}
