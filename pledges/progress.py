@@ -11,25 +11,19 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from party.models import Membership, Unit, UnitKind
-from party.models.units import active_in_year
 from pledges.models import Plan, Pledge, PledgeStatus
 
 # Units that make a plan of their own each year.
 PLAN_KINDS = (*UnitKind.cells(), UnitKind.MASS_ORGANIZATION)
-UNIT_FIELDS = ("pk", "path", "depth", "code", "short_name", "kind", "dissolved_on")
+# What the progress pages read of each unit.
+UNIT_FIELDS = ("path", "depth", "code", "short_name", "kind", "dissolved_on")
 
 
 @dataclass(slots=True)
 class UnitProgress:
-    """One row of the progress table; figures cover the unit and everything under it."""
+    """One row of the progress table: a unit, and figures covering it and everything under it."""
 
-    pk: int
-    path: str
-    depth: int
-    code: str
-    short_name: str
-    kind: str
-    dissolved_on: datetime.date | None
+    unit: Unit
     active: bool
     has_children: bool = False
     has_plan: bool = False
@@ -53,10 +47,10 @@ def subtree_progress(unit: Unit, year: int) -> list[UnitProgress]:
     belonged to more than one unit of the subtree that year; registrations per unit and status;
     the units with a plan.
     """
-    units = Unit.objects.filter(path__startswith=unit.path).order_by("path").values_list(*UNIT_FIELDS)
-    rows = [UnitProgress(*values, active=active_in_year(values[-1], year)) for values in units]
-    by_pk = {row.pk: row for row in rows}
-    by_path = {row.path: row for row in rows}
+    units = Unit.objects.filter(path__startswith=unit.path).order_by("path").only(*UNIT_FIELDS)
+    rows = [UnitProgress(each, active=each.was_active_in(year)) for each in units]
+    by_pk = {row.unit.pk: row for row in rows}
+    by_path = {row.unit.path: row for row in rows}
 
     periods = Membership.objects.overlapping_year(year).filter(unit__path__startswith=unit.path)
     for unit_id, count in (
@@ -87,13 +81,13 @@ def subtree_progress(unit: Unit, year: int) -> list[UnitProgress]:
         by_pk[plan_unit_id].has_plan = True
 
     for row in rows:
-        if row.kind in PLAN_KINDS and row.active:
+        if row.unit.kind in PLAN_KINDS and row.active:
             row.plan_units = 1
             row.planned = int(row.has_plan)
     # Children come after their parent in path order, so walking backwards adds each finished
     # subtree into its parent.
     for row in reversed(rows[1:]):
-        parent = by_path[row.path[: -Unit.steplen]]
+        parent = by_path[row.unit.parent_path]
         parent.has_children = True
         parent.members += row.members
         parent.registered += row.registered
@@ -140,25 +134,11 @@ def _count_movers_once(
 class IncompleteUnit:
     """A cell or mass organization that still lacks its plan, registrations or evaluation."""
 
-    pk: int
-    path: str
-    depth: int
-    code: str
-    short_name: str
-    kind: str
-    dissolved_on: datetime.date | None
+    unit: Unit
     has_plan: bool = False
     members: int = 0
     unregistered: int = 0
     pending: int = 0
-
-    @property
-    def kind_label(self) -> str:
-        return UnitKind(self.kind).label
-
-    @property
-    def is_cell(self) -> bool:
-        return self.kind in UnitKind.cells()
 
     @property
     def is_complete(self) -> bool:
@@ -177,9 +157,9 @@ def incomplete_units(unit: Unit, year: int) -> list[IncompleteUnit]:
         Unit.objects.filter(path__startswith=unit.path, kind__in=PLAN_KINDS)
         .active_in_year(year)
         .order_by("path")
-        .values_list(*UNIT_FIELDS)
+        .only(*UNIT_FIELDS)
     )
-    rows = {values[0]: IncompleteUnit(*values) for values in units}
+    rows = {each.pk: IncompleteUnit(each) for each in units}
     cells = Q(unit__path__startswith=unit.path, unit__kind__in=UnitKind.cells())
     plans = Plan.objects.filter(year=year, unit__path__startswith=unit.path, unit__kind__in=PLAN_KINDS)
     for plan_unit_id in plans.values_list("unit_id", flat=True).order_by():

@@ -33,7 +33,9 @@ def progress(request: HttpRequest, unit_pk: int, year: int) -> HttpResponse:
     unit = get_visible_or_404(Unit, request.user, pk=unit_pk)
     rows = subtree_progress(unit, year)
     page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
-    table = [(row, min(row.depth - unit.depth, 8), _drill_down(row, unit, year)) for row in page.object_list]
+    table = [
+        (row, min(row.unit.depth - unit.depth, 8), _drill_down(row, unit, year)) for row in page.object_list
+    ]
     return render(
         request,
         "pledges/progress.html",
@@ -52,8 +54,8 @@ def progress(request: HttpRequest, unit_pk: int, year: int) -> HttpResponse:
 def _drill_down(row: UnitProgress, unit: Unit, year: int) -> str:
     """Committees open their own progress table, cells and organizations their year page."""
     if not row.has_children:
-        return reverse("cell_year", args=[row.pk, year])
-    return "" if row.pk == unit.pk else reverse("progress", args=[row.pk, year])
+        return reverse("cell_year", args=[row.unit.pk, year])
+    return "" if row.unit.pk == unit.pk else reverse("progress", args=[row.unit.pk, year])
 
 
 def incomplete(request: HttpRequest, unit_pk: int, year: int) -> HttpResponse:
