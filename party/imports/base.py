@@ -318,16 +318,23 @@ class Sheet:
     def check_unit_existed(
         self, code: str, units: dict[str, Unit], column: str, when: datetime.date | int
     ) -> None:
-        """The unit was not dissolved before the row's date (a year: before its first day); raises
-        RowProblem on `column`. A unit the workbook creates has no dissolution to check."""
+        """The unit still existed on the row's date, or worked in the row's year (the rule of
+        `party.models.units.active_in_year`: it still existed on 1 January, `dissolved_on` being
+        its first day without the unit); raises RowProblem on `column`. A unit the workbook
+        creates has no dissolution to check."""
         unit = units.get(code)
-        first_day = when if isinstance(when, datetime.date) else datetime.date(when, 1, 1)
-        if unit is None or unit.dissolved_on is None or unit.dissolved_on >= first_day:
+        if unit is None or unit.dissolved_on is None:
             return
-        since = f"ngày {when:%d/%m/%Y}" if isinstance(when, datetime.date) else f"năm {when}"
-        raise RowProblem(
-            column, f"Đơn vị “{code}” đã giải thể ngày {unit.dissolved_on:%d/%m/%Y}, trước {since}."
-        )
+        if isinstance(when, datetime.date):
+            existed, day, since = unit.dissolved_on > when, when, f"ngày {when:%d/%m/%Y}"
+        else:
+            existed, day, since = unit.was_active_in(when), datetime.date(when, 1, 1), f"năm {when}"
+        if existed:
+            return
+        gone = f"Đơn vị “{code}” đã giải thể ngày {unit.dissolved_on:%d/%m/%Y}"
+        if unit.dissolved_on == day:
+            raise RowProblem(column, f"{gone}: từ ngày đó đơn vị không còn hoạt động.")
+        raise RowProblem(column, f"{gone}, trước {since}.")
 
     def merge_group(
         self, group: list[ValidRow], names: tuple[str, ...], describe: str = ""

@@ -708,6 +708,24 @@ def test_a_record_after_its_unit_was_dissolved_is_refused(login, staff, tree):
     ]
 
 
+def test_a_record_on_the_day_its_unit_was_dissolved_is_refused_and_the_day_before_is_not(login, staff, tree):
+    """`dissolved_on` is the unit's first day without it (party.models.units.active_in_year)."""
+    tree["cell_b"].dissolved_on = datetime.date(2025, 3, 5)
+    tree["cell_b"].save()
+    client = login(staff)
+    errors = assert_refused(client, workbook({MEETINGS: [meeting("CBB", "05/03/2025")]}))
+    assert errors == [
+        (
+            MEETINGS,
+            2,
+            "B “Ngày sinh hoạt*”",
+            "Đơn vị “CBB” đã giải thể ngày 05/03/2025: từ ngày đó đơn vị không còn hoạt động.",
+        )
+    ]
+    load(client, workbook({MEETINGS: [meeting("CBB", "04/03/2025")]}))
+    assert Meeting.objects.filter(unit=tree["cell_b"], held_on=datetime.date(2025, 3, 4)).exists()
+
+
 def test_missing_required_column_is_named(login, staff, tree):
     columns = {**COLUMNS, MEETINGS: [c for c in COLUMNS[MEETINGS] if c[0] != "attendance_expected"]}
     row = {k: v for k, v in meeting().items() if k != "attendance_expected"}

@@ -710,6 +710,25 @@ def test_a_transferred_person_keeps_the_registration_of_the_old_cell(login, secr
     assert cuong.unit.code == "CBB"
 
 
+def test_a_plan_for_the_year_its_unit_was_dissolved_on_1_january_is_refused(login, staff, members):
+    """The unit did no work that year and owes no plan (party.models.units.active_in_year)."""
+    Unit.objects.filter(code="CBB").update(dissolved_on=datetime.date(2025, 1, 1))
+    client = login(staff)
+    errors, _ = assert_refused(client, workbook(plans=[plan_row(2025, "CBB", "Tiết kiệm điện")]))
+    assert errors == [
+        (
+            "Kế hoạch",
+            2,
+            "A “Năm*”",
+            "Đơn vị “CBB” đã giải thể ngày 01/01/2025: từ ngày đó đơn vị không còn hoạt động.",
+        )
+    ]
+    batch, _ = preview(client, workbook(plans=[plan_row(2024, "CBB", "Tiết kiệm điện")]))
+    confirm(client, batch)
+    assert batch.status == ImportBatch.Status.DONE, batch.summary["errors"]
+    assert Plan.objects.filter(unit__code="CBB", year=2024).exists()
+
+
 def test_secretary_uploading_a_units_sheet_gets_a_clear_error(login, secretary_a, members):
     data = workbook(
         pledges=[pledge_row(2025, "CBA", "Nguyễn Văn An", "Đi làm đúng giờ", party_card_number="1001")],
