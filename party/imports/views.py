@@ -13,8 +13,7 @@ from party.imports import registry
 from party.imports.service import confirm_batch, preview_batch
 from party.imports.template import build_template
 from party.models import AccessEvent, ImportBatch
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from party.xlsx import XLSX_CONTENT_TYPE
 
 
 def _require_importer(request: HttpRequest) -> None:
@@ -36,7 +35,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
     _require_importer(request)
     # A secretary's template has only the sheets she may upload.
     sheets = [sheet for sheet in registry.sheets() if can_import_sheet(request.user, sheet)]
-    response = HttpResponse(build_template(sheets), content_type=XLSX)
+    response = HttpResponse(build_template(sheets), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = 'attachment; filename="mau-nhap-du-lieu.xlsx"'
     return response
 
