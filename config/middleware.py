@@ -5,9 +5,6 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
 
-from party.access_log import log_access
-from party.models import AccessEvent
-
 
 def no_store(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable[[HttpRequest], HttpResponse]:
     """Every page and file the app itself answers gets `Cache-Control: no-store` (and private,
@@ -20,25 +17,3 @@ def no_store(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable[[H
         return response
 
     return middleware
-
-
-class RefusalLogMiddleware:
-    """A 403 or 404 answered to a signed-in user goes into the access log (`refused`): someone
-    trying members or units outside their scope shows up there. Static files, uploaded media and
-    the health check are skipped."""
-
-    SKIPPED_PREFIXES = ("/static/", "/media/", "/healthz/")
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
-        if (
-            response.status_code in (403, 404)
-            and getattr(request, "user", None) is not None
-            and request.user.is_authenticated
-            and not request.path.startswith(self.SKIPPED_PREFIXES)
-        ):
-            log_access(request, AccessEvent.Kind.REFUSED, status=response.status_code, method=request.method)
-        return response

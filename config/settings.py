@@ -33,9 +33,9 @@ INSTALLED_APPS = [
     "simple_history",
     "config.apps.AxesConfig",  # django-axes, with a Vietnamese name in admin
     "django_tasks_db",  # the background task queue in the database (worker: manage.py db_worker)
-    "django_otp",  # two-factor sign-in (party/two_factor.py): TOTP app and recovery codes
-    "party.two_factor_apps.TOTPConfig",  # django_otp.plugins.otp_totp, Vietnamese in admin
-    "party.two_factor_apps.StaticConfig",  # django_otp.plugins.otp_static, Vietnamese in admin
+    "django_otp",  # two-factor sign-in (party/accounts/two_factor.py): TOTP app and recovery codes
+    "party.accounts.two_factor_apps.TOTPConfig",  # django_otp.plugins.otp_totp, Vietnamese in admin
+    "party.accounts.two_factor_apps.StaticConfig",  # django_otp.plugins.otp_static, Vietnamese in admin
     "party",
     "pledges",
     "reports",
@@ -49,17 +49,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "party.sessions.limits",  # idle and absolute session lifetimes, before the login check
+    "party.accounts.sessions.limits",  # idle and absolute session lifetimes, before the login check
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
-    "party.initial_passwords.InitialPasswordMiddleware",  # a new password first, after an initial one
-    "party.two_factor.TwoFactorMiddleware",  # the second factor before any page, admin included
+    "party.accounts.initial_passwords.InitialPasswordMiddleware",  # a new password first after an initial one
+    "party.accounts.two_factor.TwoFactorMiddleware",  # the second factor before any page, admin included
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Pages hold personal data: never kept by the browser's or a proxy's cache.
     "config.middleware.no_store",
-    "config.middleware.RefusalLogMiddleware",  # 403/404 for signed-in users → the access log
+    "party.privacy.middleware.RefusalLogMiddleware",  # 403/404 for signed-in users → the access log
     # Last, so its lockout page still passes through the CSP and security middleware.
     "axes.middleware.AxesMiddleware",
 ]
@@ -127,11 +127,11 @@ AXES_RESET_ON_SUCCESS = True
 # Tries during the lockout do not restart the 15 minutes, so the page's promise holds.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-# A session ends after 30 minutes without a request and 8 hours after login (party/sessions.py).
+# A session ends after 30 minutes without a request and 8 hours after login (party/accounts/sessions.py).
 SESSION_ENGINE = "django.contrib.sessions.backends.db"  # each session's account in party.UserSession
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_MAX_AGE_FROM_LOGIN = 8 * 3600
-# Two-factor sign-in (django-otp, see party/two_factor.py and docs/operations.md): required for
+# Two-factor sign-in (django-otp, see party/accounts/two_factor.py and docs/operations.md): required for
 # superusers, admin-site staff and committee staff unless OTP_REQUIRED_FOR_STAFF=false (a small
 # install); optional for everyone else. Wrong codes double the wait (1, 2, 4 ... seconds).
 OTP_REQUIRED_FOR_STAFF = env.bool("OTP_REQUIRED_FOR_STAFF", default=True)
@@ -140,7 +140,7 @@ OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # admin resets devices; it never shows their secrets
 
-# Initial passwords (party/initial_passwords.py): a password set in admin must be replaced at the
+# Initial passwords (party/accounts/initial_passwords.py): a password set in admin must be replaced at the
 # first login, and no longer signs in after this many days unused.
 INITIAL_PASSWORD_MAX_AGE_DAYS = env.int("INITIAL_PASSWORD_MAX_AGE_DAYS", default=7)
 if INITIAL_PASSWORD_MAX_AGE_DAYS < 1:

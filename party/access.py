@@ -1,4 +1,5 @@
-"""The one way views fetch a single object: inside the user's scope, or 404."""
+"""The one way views fetch a single object (inside the user's scope, or 404), and who may do what
+beyond reading that scope: load workbooks, export everything held on a person."""
 
 from django.db import models
 from django.shortcuts import get_object_or_404
@@ -7,6 +8,14 @@ from django.shortcuts import get_object_or_404
 def get_visible_or_404[ModelT: models.Model](model: type[ModelT], user, **lookup) -> ModelT:
     """The object if it exists and the user may see it; otherwise 404, the same in both cases."""
     return get_object_or_404(model.objects.visible_to(user), **lookup)
+
+
+def can_export_subject_data(user, member) -> bool:
+    """Who may export everything held on one person (reports/subject_views.py): committee staff
+    over the person's unit and superusers; not secretaries, not viewers."""
+    from party.models.units import is_staff_for
+
+    return is_staff_for(user, member.unit)
 
 
 def can_import(user) -> bool:

@@ -4,14 +4,13 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from party.access import get_visible_or_404
-from party.access_log import log_access
+from party.access import can_export_subject_data, get_visible_or_404
 from party.filters import MemberFilter, UnitFilter
 from party.forms import PageSizeForm
 from party.models import AccessEvent, Member, Unit
+from party.privacy.access_log import log_access
 from party.records.registry import record_types
 from party.stats import member_counts
-from party.views_privacy import can_export_subject_data
 from party.years import current_year
 
 

@@ -3,7 +3,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from party.admin_records import RecordAdmin, UnitCodeFilter
+from party.admin.base import UnitCodeFilter
+from party.admin.records import RecordAdmin
 from pledges.models import (
     Award,
     AwardForm,

@@ -3,7 +3,7 @@
 from django import forms
 from django.forms import inlineformset_factory
 
-from party.editing import DATE_WIDGET, VersionedForm
+from party.records.editing import DATE_WIDGET, VersionedForm
 from pledges.models import Plan, PlanDeed, Pledge, PledgeDeed
 
 

@@ -2,9 +2,9 @@
 
 from django import forms
 
-from party.editing import DATE_WIDGET
 from party.models import Unit
-from party.record_forms import MemberChoiceField, MemberMultipleChoiceField, RecordForm
+from party.records.editing import DATE_WIDGET
+from party.records.forms import MemberChoiceField, MemberMultipleChoiceField, RecordForm
 from party.unit_picker import UnitChoiceField, UnitMultipleChoiceField
 from party.years import current_year
 from pledges.models import Award, AwardIssuer, GoodPractice

@@ -4,7 +4,7 @@ from django.db import models, transaction
 from django.forms import BaseInlineFormSet, ModelForm
 from simple_history.utils import update_change_reason
 
-from party.editing import save_versioned
+from party.records.editing import save_versioned
 from pledges.models import Pledge, PledgeStatus
 
 

@@ -20,8 +20,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from party.access import get_visible_or_404
-from party.access_log import log_access
 from party.models import AccessEvent, Unit
+from party.privacy.access_log import log_access
 from party.xlsx import XLSX_CONTENT_TYPE
 from party.years import validate_programme_year
 from reports.export import estimate_list_rows, export_file_name, write_report_workbook

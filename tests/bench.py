@@ -404,12 +404,12 @@ def bench_scale(admin, factor: float) -> str:
 
     # Work records (five years of meetings, inspections, documents, conferences, awards,
     # practices): each list for the whole province and for one district, last year, first page.
-    from party.record_views import RECORD_TYPES
+    from party.records.registry import record_types
 
     queries, seconds = page(client, reverse("work_home"))
     figure("work_home_scale_queries", queries)
     figure("work_home_scale_s", seconds)
-    for record_type in RECORD_TYPES:
+    for record_type in record_types():
         for name, unit in [("province", root), ("district", district)]:
             params = {"unit": unit.pk, "year": year - 1}
             queries, seconds = page(client, reverse(f"{record_type.slug}_list"), params)

@@ -23,7 +23,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from party import two_factor
+from party.accounts import two_factor
 from party.models import Gender, Member, Membership, PartyStatus, RoleKind, Unit, UnitKind, UnitRole
 
 PASSWORD = "mat-khau-thu-nghiem-2026"

@@ -37,7 +37,7 @@ class ZipLimits:
     ratio_from: int
 
 
-# Office files attached to documents (party/files.py) are only stored: loose limits.
+# Office files attached to documents (party/records/files.py) are only stored: loose limits.
 ATTACHMENT_LIMITS = ZipLimits(entries=1000, ratio=200, ratio_from=1024 * 1024)
 # Import workbooks, from the largest legal one: every import sheet with 20,000 rows as Excel saves
 # it has about 40 parts, and its sheet XML compresses 17-20 times. Smaller parts than

@@ -7,12 +7,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from party.access import can_import, can_import_sheet
-from party.access_log import log_access
 from party.forms import ImportUploadForm
 from party.imports import registry
 from party.imports.service import confirm_batch, preview_batch
 from party.imports.template import build_template
 from party.models import AccessEvent, ImportBatch
+from party.privacy.access_log import log_access
 from party.xlsx import XLSX_CONTENT_TYPE
 
 

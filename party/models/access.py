@@ -7,7 +7,7 @@ from django.utils import timezone
 
 class AccessEvent(models.Model):
     """One entry of the access log (nhật ký truy cập). Append-only: written by
-    `party.access_log.log_access()`, read in admin, deleted only by `purge_access_log`."""
+    `party.privacy.access_log.log_access()`, read in admin, deleted only by `purge_access_log`."""
 
     class Kind(models.TextChoices):
         MEMBER_VIEWED = "member_viewed", "Xem hồ sơ đảng viên"

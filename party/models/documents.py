@@ -53,6 +53,6 @@ class Document(UnitRecord):
 
     @property
     def file_extension(self) -> str:
-        from party.files import EXTENSIONS
+        from party.records.files import EXTENSIONS
 
         return EXTENSIONS.get(self.file_content_type, "")

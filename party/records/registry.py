@@ -16,7 +16,7 @@ from django.urls import reverse
 
 @dataclass(frozen=True)
 class RecordType:
-    """One kind of work record and its pages (party/record_views.py)."""
+    """One kind of work record and its pages (party/records/views.py)."""
 
     slug: str  # URL prefix and template names: records/<slug>_*.html
     model: type
@@ -28,7 +28,7 @@ class RecordType:
     prefetch: tuple[str, ...] = ()
     # (name, formset factory(extra=...)) for inline rows such as inspection findings.
     formsets: tuple[tuple[str, Callable], ...] = ()
-    filterset_class: type | None = None  # party.filters.RecordFilter unless given
+    filterset_class: type | None = None  # party.records.filters.RecordFilter unless given
     multipart: bool = False
 
     def url(self, action: str, *args) -> str:

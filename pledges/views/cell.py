@@ -6,9 +6,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from party.access import get_visible_or_404
-from party.editing import StaleEdit, stale_message
 from party.models import RoleKind, Unit
 from party.models.units import in_scope
+from party.records.editing import StaleEdit, stale_message
 from party.years import check_year, current_year, year_choices
 from pledges.forms import PlanForm, plan_deed_formset
 from pledges.models import Plan, Pledge, PledgeStatus

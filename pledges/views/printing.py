@@ -4,8 +4,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from party.access import get_visible_or_404
-from party.access_log import log_access
 from party.models import AccessEvent, Unit
+from party.privacy.access_log import log_access
 from party.years import check_year
 from pledges.models import Pledge
 

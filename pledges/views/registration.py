@@ -7,10 +7,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from party.access import get_visible_or_404
-from party.access_log import log_access
-from party.editing import StaleEdit, stale_message
 from party.models import AccessEvent, Member
 from party.models.units import in_scope, is_staff_for
+from party.privacy.access_log import log_access
+from party.records.editing import StaleEdit, stale_message
 from party.years import check_year
 from pledges.forms import PledgeForm, pledge_deed_formset
 from pledges.models import Pledge

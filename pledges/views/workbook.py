@@ -6,9 +6,9 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 
 from party.access import get_visible_or_404
-from party.access_log import log_access
 from party.models import AccessEvent, Member, Unit
 from party.models.units import in_scope
+from party.privacy.access_log import log_access
 from party.xlsx import XLSX_CONTENT_TYPE
 from party.years import check_year
 from pledges.exports import build_cell_workbook

@@ -9,7 +9,7 @@ import shutil
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from party import two_factor
+from party.accounts import two_factor
 from tests.conftest import PASSWORD, current_code, give_device
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")

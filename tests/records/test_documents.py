@@ -12,8 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
-from party.files import DOCX, PDF, XLSX
 from party.models import Document, DocumentKind
+from party.records.files import DOCX, PDF, XLSX
 
 pytestmark = pytest.mark.django_db
 

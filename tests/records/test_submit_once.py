@@ -18,8 +18,8 @@ from django.test import Client
 from django.urls import reverse
 
 from party.models import Meeting, Membership, RoleKind
-from party.record_views import USED_FORM_MESSAGE
 from party.records.registry import by_slug, record_types
+from party.records.views import USED_FORM_MESSAGE
 from tests.conftest import log_in, make_user
 from tests.records.test_awards import award_data, make_award
 from tests.records.test_conferences import conference_data, make_conference

@@ -11,8 +11,8 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
+from party.accounts.sessions import LOGIN_AT, SEEN_AT, end_sessions_of
 from party.models import RoleKind, UnitRole, UserSession
-from party.sessions import LOGIN_AT, SEEN_AT, end_sessions_of
 from tests.conftest import log_in, make_user
 from tests.party.test_admin import form_data
 

@@ -3,7 +3,7 @@
 
 from django.core.management.base import BaseCommand
 
-from party.sessions import end_sessions_of_inactive_users
+from party.accounts.sessions import end_sessions_of_inactive_users
 
 
 class Command(BaseCommand):

@@ -4,8 +4,9 @@ Law 91/2025/QH15 on personal data protection gives a person the right to see and
 data; Party membership is sensitive data. The workbook has one sheet per kind of data about the
 person (docs/privacy.md lists them), whatever unit the records were filed under: it answers the
 person, not the requester's scope, which is why only committee staff may produce it and why it
-is logged. Every text cell goes through `party.xlsx.put_text`: nothing from the data becomes a
-formula. Nothing about user accounts is included: accounts are not linked to people.
+is logged (reports/subject_views.py). Every text cell goes through `party.xlsx.put_text`: nothing
+from the data becomes a formula. Nothing about user accounts is included: accounts are not linked
+to people. Here, above party and pledges, because it reads both apps' data.
 """
 
 import datetime
@@ -14,16 +15,16 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import IO, Any
 
-from django.apps import apps
 from django.db import models
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from party.models import Inspection, Member, Membership, Unit
+from party.models import AccessEvent, Inspection, Member
 from party.xlsx import put_text
 from pledges.models import Award, GoodPractice, Pledge, PledgeDeed
+from reports.subject_history import first_upper, history_rows
 
 DATE_FORMAT = "DD/MM/YYYY"
 DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
@@ -37,18 +38,6 @@ MEMBER_LABELS = {
     "search_name": "Khóa tìm kiếm (tự tạo từ họ tên, không dấu)",
     "sort_key": "Khóa sắp xếp (tự tạo từ họ tên)",
 }
-# Bookkeeping columns left out of the history's list of changes.
-NOT_CHANGES = {
-    "id",
-    "created_at",
-    "updated_at",
-    "version",
-    "search_text",
-    "search_name",
-    "sort_key",
-    "submit_token",
-}
-HISTORY_TYPES = {"+": "Tạo mới", "~": "Sửa", "-": "Xóa"}
 
 Column = tuple[str, int]  # header, width in characters
 
@@ -211,125 +200,21 @@ def write_subject_workbook(member: Member, out: IO[bytes], *, exported_by: Any =
         ],
         history_rows(member),
     )
-    access_event = _access_event_model()
-    if access_event is not None:
-        _table(
-            book,
-            "Nhật ký truy cập",
-            [("Thời điểm", 17), ("Tài khoản", 18), ("Loại", 24), ("Chi tiết", 50)],
-            (
-                [
-                    e.at,
-                    e.username,
-                    e.get_kind_display(),
-                    json.dumps(e.details, ensure_ascii=False) if e.details else "",
-                ]
-                for e in access_event.objects.filter(member=member).order_by("at", "pk")
-            ),
-        )
+    _table(
+        book,
+        "Nhật ký truy cập",
+        [("Thời điểm", 17), ("Tài khoản", 18), ("Loại", 24), ("Chi tiết", 50)],
+        (
+            [
+                e.at,
+                e.username,
+                e.get_kind_display(),
+                json.dumps(e.details, ensure_ascii=False) if e.details else "",
+            ]
+            for e in AccessEvent.objects.filter(member=member).order_by("at", "pk")
+        ),
+    )
     book.save(out)
-
-
-def history_rows(member: Member) -> Iterable[list]:
-    """Every recorded version of the person's details, periods, registrations, deeds and awards,
-    oldest first: when, by whom, what, and which fields changed from the version before."""
-    pledge_ids = set(Pledge.history.filter(member_id=member.pk).values_list("id", flat=True))
-    sources = [
-        Member.history.filter(id=member.pk),
-        Membership.history.filter(member_id=member.pk),
-        Pledge.history.filter(member_id=member.pk),
-        PledgeDeed.history.filter(pledge_id__in=pledge_ids),
-        Award.history.filter(recipient_member_id=member.pk),
-    ]
-    describe = _Describer()
-    rows = []
-    for versions in sources:
-        model = versions.model.instance_type
-        label = _first_upper(model._meta.verbose_name)
-        previous: dict[int, Any] = {}
-        for version in versions.select_related("history_user").order_by("history_date", "history_id"):
-            before = previous.get(version.id)
-            previous[version.id] = version
-            rows.append(
-                [
-                    version.history_date,
-                    version.history_user.get_username() if version.history_user else "",
-                    HISTORY_TYPES.get(version.history_type, version.history_type),
-                    label,
-                    version.id,
-                    describe.changes(model, version, before),
-                    version.history_change_reason or "",
-                ]
-            )
-    rows.sort(key=lambda row: row[0])
-    return rows
-
-
-class _Describer:
-    """Field values as people read them (choices by label, units and levels by name)."""
-
-    def __init__(self) -> None:
-        self.names: dict[type, dict[int, str]] = {}
-
-    def changes(self, model: type[models.Model], version, before) -> str:
-        fields = [
-            f
-            for f in model._meta.concrete_fields
-            if f.name not in NOT_CHANGES and hasattr(version, f.attname)
-        ]
-        lines = []
-        for field in fields:
-            new = getattr(version, field.attname)
-            if before is None:
-                if new not in (None, ""):
-                    lines.append(f"{field.verbose_name}: {self.show(field, new)}")
-            elif getattr(before, field.attname) != new:
-                old = getattr(before, field.attname)
-                lines.append(f"{field.verbose_name}: {self.show(field, old)} → {self.show(field, new)}")
-        return "\n".join(lines)
-
-    def show(self, field: models.Field, value: Any) -> str:
-        if value is None or value == "":
-            return "(trống)"
-        if field.choices:
-            return str(dict(field.flatchoices).get(value, value))
-        if field.is_relation:
-            target = field.related_model
-            if target not in self.names:
-                self.names[target] = {}
-            if value not in self.names[target]:
-                obj = target._base_manager.filter(pk=value).first()
-                self.names[target][value] = _name_of(obj) if obj is not None else f"#{value}"
-            return self.names[target][value]
-        if isinstance(value, bool):
-            return "Có" if value else "Không"
-        if isinstance(value, datetime.datetime):
-            return f"{timezone.localtime(value):%d/%m/%Y %H:%M}"
-        if isinstance(value, datetime.date):
-            return f"{value:%d/%m/%Y}"
-        return str(value)
-
-
-def _name_of(obj: models.Model) -> str:
-    if isinstance(obj, Unit):
-        return f"{obj.name} ({obj.code})"
-    if hasattr(obj, "get_username"):
-        return obj.get_username()
-    return str(obj)
-
-
-def _access_event_model() -> type[models.Model] | None:
-    """The access log's model, when the app has one."""
-    try:
-        return apps.get_model("party", "AccessEvent")
-    except LookupError:
-        return None
-
-
-def _first_upper(text: str) -> str:
-    """Capitalized without lowering the rest ("cán bộ diện BTV" keeps its BTV)."""
-    text = str(text)
-    return text[:1].upper() + text[1:]
 
 
 def _done(value: bool | None) -> str:
@@ -366,7 +251,7 @@ def _about(book: Workbook, member: Member, exported_by: Any) -> None:
 
 def _personal_details(book: Workbook, member: Member) -> None:
     def label(field: models.Field) -> str:
-        return MEMBER_LABELS.get(field.name) or _first_upper(field.verbose_name)
+        return MEMBER_LABELS.get(field.name) or first_upper(field.verbose_name)
 
     def value(field: models.Field) -> Any:
         if field.name == "unit":

@@ -8,17 +8,11 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from party.access import get_visible_or_404
-from party.access_log import log_access
+from party.access import can_export_subject_data, get_visible_or_404
 from party.models import AccessEvent, Member
-from party.models.units import is_staff_for
-from party.subject_export import write_subject_workbook
+from party.privacy.access_log import log_access
 from party.xlsx import XLSX_CONTENT_TYPE
-
-
-def can_export_subject_data(user, member: Member) -> bool:
-    """Committee staff over the person's unit and superusers; not secretaries, not viewers."""
-    return is_staff_for(user, member.unit)
+from reports.subject_export import write_subject_workbook
 
 
 @require_POST

@@ -9,8 +9,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from party.admin import SearchKeyMixin
-from party.admin_records import UnitCodeFilter
+from party.admin.base import SearchKeyMixin, UnitCodeFilter
 from party.models import AccessEvent, Member, Unit
 
 # Events that carry no member but hand over a list of a unit's people.

@@ -1,10 +1,6 @@
-"""The party app's kinds of work records and their pages (see party/record_views.py)."""
+"""The party app's kinds of work records (meetings, inspections, documents, conferences), registered
+in PartyConfig.ready(); their pages are party/records/views.py."""
 
-from django.http import FileResponse, Http404, HttpRequest
-
-from party.access import get_visible_or_404
-from party.files import safe_download_name
-from party.filters import InspectionFilter
 from party.models import (
     Conference,
     ConferenceKind,
@@ -15,7 +11,8 @@ from party.models import (
     Meeting,
     MeetingKind,
 )
-from party.record_forms import ConferenceForm, DocumentForm, InspectionForm, MeetingForm, finding_formset
+from party.records.filters import InspectionFilter
+from party.records.forms import ConferenceForm, DocumentForm, InspectionForm, MeetingForm, finding_formset
 from party.records.registry import RecordType
 
 MEETINGS = RecordType(
@@ -56,22 +53,3 @@ CONFERENCES = RecordType(
     kind_choices=ConferenceKind.choices,
     related=("unit", "theme"),
 )
-
-
-def document_file(request: HttpRequest, pk: int) -> FileResponse:
-    """The attached file, to users who may see the document; always a download, never inline."""
-    document = get_visible_or_404(Document, request.user, pk=pk)
-    if not document.file:
-        raise Http404
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=safe_download_name(
-            document.file_original_name, fallback=f"van-ban{document.file_extension}"
-        ),
-        content_type=document.file_content_type or "application/octet-stream",
-    )

@@ -7,8 +7,6 @@ from django import forms
 from django.forms import inlineformset_factory
 from django.urls import reverse
 
-from party.editing import DATE_WIDGET, VersionedForm, new_submit_token
-from party.files import ALLOWED_TEXT, check_document_file
 from party.models import (
     Conference,
     Document,
@@ -19,6 +17,8 @@ from party.models import (
     Unit,
     UnitKind,
 )
+from party.records.editing import DATE_WIDGET, VersionedForm, new_submit_token
+from party.records.files import ALLOWED_TEXT, check_document_file
 from party.unit_picker import UnitChoiceField, UnitMultipleChoiceField, UnitPicker
 
 # Above this many people in the user's scope, people lists show one unit's people at a time.

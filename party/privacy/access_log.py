@@ -1,5 +1,5 @@
-"""Writing the privacy access log (`AccessEvent`): one function for views, and the receivers of
-the login, failed-login and lockout signals (connected in `PartyConfig.ready()`)."""
+"""Writing the privacy access log (`AccessEvent`): one function, `log_access()`, for views, the
+admin, the refusal middleware and the sign-in receivers (party/privacy/signals.py)."""
 
 import ipaddress
 from typing import Any
@@ -58,18 +58,3 @@ def log_access(
         path=request.path[:500] if request is not None else "",
         details=details,
     )
-
-
-def on_login(sender: Any, request: HttpRequest | None, user: AbstractBaseUser, **kwargs: Any) -> None:
-    log_access(request, AccessEvent.Kind.LOGIN, user=user)
-
-
-def on_login_failed(
-    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
-) -> None:
-    # Only the attempted name: Django masks the password in `credentials`, we never store it.
-    log_access(request, AccessEvent.Kind.LOGIN_FAILED, username=str(credentials.get("username") or ""))
-
-
-def on_locked_out(sender: Any, request: HttpRequest | None, username: str | None, **kwargs: Any) -> None:
-    log_access(request, AccessEvent.Kind.LOCKOUT, username=str(username or ""))

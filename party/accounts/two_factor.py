@@ -23,11 +23,9 @@ import django_otp
 import qrcode
 import qrcode.image.svg
 from django.conf import settings
-from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import LogoutView
 from django.db import transaction
 from django.db.models import Q
-from django.db.models.signals import post_delete, pre_save
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
@@ -37,8 +35,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
-from party import initial_passwords
-from party.sessions import end_sessions_of
+from party.accounts import initial_passwords
 
 STATE = "two_factor"
 VERIFY = "verify"  # has a device, has not typed a code in this session yet
@@ -51,7 +48,7 @@ APP_DEVICE_NAME = "Ứng dụng xác thực"
 RECOVERY_DEVICE_NAME = "Mã khôi phục"
 # Time steps accepted either side of the current one. django-otp's default is 1 (a code lives
 # 90 seconds); ours is 0: a code seen over someone's shoulder dies with its 30-second step. Every
-# device gets it when saved (_device_saving); migration 0009 gave it to the devices already there.
+# device gets it when saved (signals.device_saving); migration 0009 gave it to the devices already there.
 TOLERANCE = 0
 
 # Set while our own code replaces a user's devices: that is no reset, the session stays.
@@ -90,7 +87,7 @@ def step_for(user) -> str:
 def state(request: HttpRequest) -> str:
     """The session's two-factor state, decided (and kept) on first use after login.
 
-    A role given or taken ends the user's sessions (party/sessions.py), but being made superuser
+    A role given or taken ends the user's sessions (party/accounts/signals.py), but being made superuser
     or admin staff does not: such a session, past login without a second factor, decides again.
     """
     session, user = request.session, request.user
@@ -188,6 +185,11 @@ def replacing() -> Iterator[None]:
         _replacing.reset(token)
 
 
+def is_replacing() -> bool:
+    """Whether our own code is replacing the user's devices now (a deletion that is no reset)."""
+    return _replacing.get()
+
+
 def confirm_enrolment(request: HttpRequest, code: str) -> list[str] | None:
     """Confirm the pending secret with a first code; the device then counts, the session is
     verified, and fresh recovery codes are returned (None when the code is wrong)."""
@@ -279,26 +281,3 @@ class TwoFactorMiddleware:
             return None  # a new password before enrolling (InitialPasswordMiddleware)
         target = reverse("two_factor_verify" if step == VERIFY else "two_factor_enrol")
         return HttpResponseRedirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
-
-
-def _logged_in(sender, request, user, **kwargs) -> None:
-    # A new login decides afresh (the session may have been an earlier one's).
-    request.session[STATE] = step_for(user)
-    request.session.pop(PENDING_KEY, None)
-    request.session.pop(NEW_CODES, None)
-
-
-def _device_saving(sender, instance, **kwargs) -> None:
-    instance.tolerance = TOLERANCE
-
-
-def _device_deleted(sender, instance, **kwargs) -> None:
-    """A device deleted in admin (a reset): the owner signs in again and enrols anew."""
-    if not _replacing.get():
-        transaction.on_commit(lambda: end_sessions_of([instance.user_id]))
-
-
-user_logged_in.connect(_logged_in, dispatch_uid="two_factor_logged_in")
-pre_save.connect(_device_saving, sender=TOTPDevice, dispatch_uid="two_factor_totp_saving")
-post_delete.connect(_device_deleted, sender=TOTPDevice, dispatch_uid="two_factor_totp_deleted")
-post_delete.connect(_device_deleted, sender=StaticDevice, dispatch_uid="two_factor_static_deleted")

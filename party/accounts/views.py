@@ -1,16 +1,16 @@
 """Pages of two-factor sign-in: the code after the password, enrolment, recovery codes, and the
-"Bảo mật tài khoản" page. The rules live in party/two_factor.py."""
+"Bảo mật tài khoản" page. The rules live in party/accounts/two_factor.py; the URLs in urls.py."""
 
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from party import two_factor
-from party.two_factor import DONE, ENROL, NEW_CODES, VERIFY
+from party.accounts import two_factor
+from party.accounts.two_factor import DONE, ENROL, NEW_CODES, VERIFY
 
 
 class CodeForm(forms.Form):
@@ -147,14 +147,3 @@ def security(request: HttpRequest) -> HttpResponse:
         "remaining": two_factor.remaining_codes(user),
     }
     return render(request, "account/security.html", context)
-
-
-urlpatterns = [
-    path("", security, name="account_security"),
-    path("two-factor/verify/", verify, name="two_factor_verify"),
-    path("two-factor/enrol/", enrol, name="two_factor_enrol"),
-    path("two-factor/codes/", codes, name="two_factor_codes"),
-    path("two-factor/codes.txt", codes_download, name="two_factor_codes_download"),
-    path("two-factor/codes/new/", codes_regenerate, name="two_factor_codes_regenerate"),
-    path("two-factor/off/", turn_off, name="two_factor_off"),
-]

@@ -3,28 +3,8 @@
 from django.contrib import admin, messages
 from simple_history.admin import SimpleHistoryAdmin
 
-from party.models import Conference, Document, Inspection, InspectionFinding, Meeting, Theme, Unit
-from party.text import search_key
-
-
-class UnitCodeFilter(admin.SimpleListFilter):
-    """A unit and its subtree: the top two levels are listed; any code works as ?unit=CODE."""
-
-    title = "đơn vị (gồm đơn vị trực thuộc)"
-    parameter_name = "unit"
-
-    def lookups(self, request, model_admin):
-        top = Unit.objects.filter(depth__lte=2).order_by("path").values_list("code", "short_name")[:60]
-        choices = [(code, f"{name} ({code})") for code, name in top]
-        if self.value() and self.value() not in dict(choices):
-            choices.append((self.value(), self.value()))
-        return choices
-
-    def queryset(self, request, queryset):
-        if not self.value():
-            return queryset
-        unit = Unit.objects.filter(code=self.value().strip().upper()).first()
-        return queryset.filter(unit__path__startswith=unit.path) if unit else queryset.none()
+from party.admin.base import SearchKeyMixin, UnitCodeFilter
+from party.models import Conference, Document, Inspection, InspectionFinding, Meeting, Theme
 
 
 class DeletedFilter(admin.SimpleListFilter):
@@ -42,7 +22,7 @@ class DeletedFilter(admin.SimpleListFilter):
         return queryset
 
 
-class RecordAdmin(SimpleHistoryAdmin):
+class RecordAdmin(SearchKeyMixin, SimpleHistoryAdmin):
     """Shows deleted records too (marked), restores them, and bumps the version on every save
     so that an edit open in the browser at the same time is refused instead of overwriting."""
 
@@ -50,15 +30,11 @@ class RecordAdmin(SimpleHistoryAdmin):
     list_select_related = ["unit"]
     autocomplete_fields = ["unit"]  # units searched by code or name, not typed as raw ids
     readonly_fields = ["version", "created_at", "updated_at", "deleted_at", "deleted_by"]
+    search_fields = ["search_text", "unit__code"]
     actions = ["restore"]
 
     def get_queryset(self, request):
         return self.model.all_objects.select_related("unit")
-
-    search_fields = ["search_text", "unit__code"]
-
-    def get_search_results(self, request, queryset, search_term):
-        return super().get_search_results(request, queryset, search_key(search_term))
 
     def save_model(self, request, obj, form, change: bool) -> None:
         if change:

@@ -1,14 +1,14 @@
 """Initial passwords: a password an administrator sets in admin is for the first login only.
 
 Setting a password in admin (the add form, or "đặt lại mật khẩu" on an account) records an
-`InitialPassword` (party/admin.py). At login, such a password older than
+`InitialPassword` (party/admin/accounts.py). At login, such a password older than
 INITIAL_PASSWORD_MAX_AGE_DAYS is refused; otherwise the session can open nothing but the password
 page until its owner sets a new password, before the second factor too. A password the owner sets
 there removes the record. Accounts made by commands (seed_demo, createsuperuser, changepassword)
 are not recorded: no administrator typed their password for someone else.
 
-As with the second factor (party/two_factor.py), the pending step is kept in the session, decided
-at login: the pages of a signed-in user cost no extra query.
+As with the second factor (party/accounts/two_factor.py), the pending step is kept in the session,
+decided at login (party/accounts/signals.py): the pages of a signed-in user cost no extra query.
 """
 
 from collections.abc import Callable
@@ -64,14 +64,6 @@ class LoginForm(RefuseExpired, AuthenticationForm):
 
 class AdminLoginForm(RefuseExpired, AdminAuthenticationForm):
     pass
-
-
-def on_login(sender, request: HttpRequest, user, **kwargs) -> None:
-    """user_logged_in: does this session owe a new password?"""
-    if InitialPassword.objects.filter(user=user).exists():
-        request.session[PENDING] = True
-    else:
-        request.session.pop(PENDING, None)
 
 
 # --- the password page -------------------------------------------------------------------------
@@ -140,7 +132,7 @@ class InitialPasswordMiddleware:
         return self.get_response(request)
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
-        from party import two_factor
+        from party.accounts import two_factor
 
         if not request.user.is_authenticated or not request.session.get(PENDING):
             return None

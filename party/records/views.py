@@ -1,7 +1,7 @@
 """List, detail, entry and deletion pages shared by every kind of work record.
 
 Each kind is described once by a `RecordType` (model, form, templates) registered in
-party.records.registry; `record_urls()` gives every registered kind its five URLs. Scope is the
+party.records.registry; `record_urls()` gives every registered kind its five URLs (urls.py). Scope is the
 unit's, as everywhere: out of scope is 404; in scope but read-only is 403; deleting is for
 committee staff of the record's unit and only marks the record.
 """
@@ -9,16 +9,17 @@ committee staff of the record's unit and only marks the record.
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 
 from party.access import get_visible_or_404
-from party.editing import StaleEdit, save_versioned, stale_message
-from party.filters import RecordFilter
-from party.models import Unit
+from party.models import Document, Unit
 from party.models.units import is_staff_for
-from party.record_forms import PeopleUnitForm
+from party.records.editing import StaleEdit, save_versioned, stale_message
+from party.records.files import safe_download_name
+from party.records.filters import RecordFilter
+from party.records.forms import PeopleUnitForm
 from party.records.registry import RecordType, record_types
 from party.years import current_year
 
@@ -169,6 +170,25 @@ def work_home(request: HttpRequest) -> HttpResponse:
     return render(request, "records/home.html", {"kinds": kinds, "year": year})
 
 
+def document_file(request: HttpRequest, pk: int) -> FileResponse:
+    """The attached file, to users who may see the document; always a download, never inline."""
+    document = get_visible_or_404(Document, request.user, pk=pk)
+    if not document.file:
+        raise Http404
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=safe_download_name(
+            document.file_original_name, fallback=f"van-ban{document.file_extension}"
+        ),
+        content_type=document.file_content_type or "application/octet-stream",
+    )
+
+
 def record_urls() -> list[URLPattern]:
     """The five URLs of every registered kind (party.records.registry)."""
     patterns = []
@@ -182,10 +202,3 @@ def record_urls() -> list[URLPattern]:
             path(f"{slug}/<int:pk>/delete/", record_delete, kwargs, name=f"{slug}_delete"),
         ]
     return patterns
-
-
-def __getattr__(name: str):
-    # tests/bench.py still reads the old module-level list; remove once it reads the registry.
-    if name == "RECORD_TYPES":
-        return record_types()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

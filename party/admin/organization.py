@@ -1,38 +1,25 @@
-"""The back office: the unit tree, people, accounts and their roles, in Vietnamese."""
+"""Back office of the organization: the unit tree, people with their periods, import batches."""
 
 import datetime
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
-from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from party import initial_passwords
-from party.access_log import log_access
+from party.admin.base import SearchKeyMixin
 from party.models import (
     AccessEvent,
     ImportBatch,
     Member,
     Membership,
     Unit,
-    UnitRole,
     check_transfer_date,
     transfer_member,
 )
-from party.sessions import end_sessions_of
-from party.text import search_key
-
-
-class SearchKeyMixin:
-    """Search the stored diacritic-free keys with the typed text folded the same way."""
-
-    def get_search_results(self, request, queryset, search_term):
-        return super().get_search_results(request, queryset, search_key(search_term))
+from party.privacy.access_log import log_access
 
 
 class UnitAdminForm(forms.ModelForm):
@@ -184,69 +171,6 @@ class MemberAdmin(SearchKeyMixin, SimpleHistoryAdmin):
         obj.save()
 
 
-class UnitRoleInline(admin.TabularInline):
-    model = UnitRole
-    extra = 1
-    autocomplete_fields = ["unit"]
-    verbose_name_plural = "Vai trò trong đơn vị"
-
-
-class InitialPasswordForm(AdminPasswordChangeForm):
-    """The admin's "Đặt lại mật khẩu" form: the password it sets is an initial one."""
-
-    def save(self, commit=True):
-        user = super().save(commit=commit)
-        if user.has_usable_password():
-            initial_passwords.record(user)
-        else:
-            initial_passwords.forget(user)
-        return user
-
-
-# The admin site's own login refuses an expired initial password too, and its "Đổi mật khẩu"
-# page, like ours, makes the password the owner's own.
-admin.site.login_form = initial_passwords.AdminLoginForm
-admin.site.password_change_form = initial_passwords.AdminNewPasswordForm
-
-User = get_user_model()
-admin.site.unregister(User)
-
-
-@admin.register(User)
-class AccountAdmin(UserAdmin):
-    inlines = [UnitRoleInline]
-    change_password_form = InitialPasswordForm
-    list_display = ["username", "first_name", "last_name", "is_active", "is_staff", "is_superuser", "roles"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("unit_roles__unit")
-
-    def save_model(self, request, obj, form, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        if not change and obj.has_usable_password():
-            initial_passwords.record(obj)  # the password typed on the add form is an initial one
-        if change and obj.is_active and "is_active" in form.changed_data:
-            # Reactivated: a session left by a deactivation that sent no signal (a bulk update())
-            # must not come back with the account (party/sessions.py).
-            end_sessions_of([obj.pk])
-
-    @admin.display(description="Vai trò")
-    def roles(self, user) -> str:
-        return "; ".join(
-            f"{r.get_role_display().split(' (')[0]} — {r.unit.short_name}" for r in user.unit_roles.all()
-        )
-
-
-@admin.register(UnitRole)
-class UnitRoleAdmin(admin.ModelAdmin):
-    list_display = ["user", "role", "unit"]
-    list_filter = ["role"]
-    list_select_related = ["user", "unit"]
-    search_fields = ["user__username", "unit__code", "unit__search_name"]
-    raw_id_fields = ["user"]
-    autocomplete_fields = ["unit"]
-
-
 @admin.register(ImportBatch)
 class ImportBatchAdmin(admin.ModelAdmin):
     list_display = ["file_name", "uploaded_by", "status", "created_at", "committed_at"]
@@ -260,7 +184,3 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
-
-
-# Work records (meetings, inspections, documents, conferences) and themes; the access log.
-from party import admin_access, admin_records  # noqa: E402, F401

@@ -1,7 +1,8 @@
 """Session limits: 30 minutes idle, 8 hours from login, and no session outliving a change of access.
 
 Sessions are Django's database sessions; `UserSession` (party/models/sessions.py) records which
-account each signed-in one belongs to, so ending an account's sessions is one DELETE.
+account each signed-in one belongs to, so ending an account's sessions is one DELETE. The
+receivers that keep it and end sessions are in party/accounts/signals.py.
 
 Django alone keeps a deactivated user's sessions in the table (they work again on reactivation)
 and keeps a session whose roles changed; here they are deleted when the account is deactivated
@@ -17,8 +18,6 @@ from collections.abc import Callable, Iterable
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY, logout
 from django.contrib.sessions.models import Session
-from django.db.models.signals import post_save
-from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 
 from party.models import UserSession
@@ -29,26 +28,8 @@ SEEN_AT = "seen_at"
 RENEW_EVERY = 60
 
 
-def start(sender, request: HttpRequest, user, **kwargs) -> None:
-    """On login (user_logged_in): the absolute lifetime counts from now, and the session is the
-    user's. (A login that replaced another account's session has no key yet: its row is
-    recorded when it is created, below.)"""
-    request.session[LOGIN_AT] = request.session[SEEN_AT] = int(time.time())
-    if request.session.session_key:
-        record(request.session.session_key, user.pk)
-
-
-@receiver(post_save, sender=Session, dispatch_uid="party.sessions.created")
-def session_created(sender, instance: Session, created: bool, **kwargs) -> None:
-    """A signed-in session saved under a new key (the second factor and a password change give
-    the session a new key, Django's `cycle_key()`) stays the user's."""
-    if created:
-        user_id = instance.get_decoded().get(SESSION_KEY)
-        if user_id is not None:
-            record(instance.session_key, user_id)
-
-
 def record(session_key: str, user_id: int | str) -> None:
+    """The session is this account's (a login, or a signed-in session saved under a new key)."""
     UserSession.objects.update_or_create(session_id=session_key, defaults={"user_id": user_id})
 
 
@@ -62,16 +43,6 @@ def end_sessions_of_inactive_users() -> int:
     """End the sessions of every inactive account; returns how many."""
     deleted, _ = Session.objects.filter(user_session__user__is_active=False).delete()
     return deleted
-
-
-def account_saved(sender, instance, **kwargs) -> None:
-    if not instance.is_active:
-        end_sessions_of([instance.pk])
-
-
-def role_changed(sender, instance, **kwargs) -> None:
-    """A role given, moved to another unit or taken away: the user signs in again with the new scope."""
-    end_sessions_of([instance.user_id])
 
 
 def limits(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable[[HttpRequest], HttpResponse]:

@@ -1,0 +1,1 @@
+"""Signing in: sessions and their limits, initial passwords, two-factor sign-in, their pages."""
