@@ -8,6 +8,7 @@ class PledgesConfig(AppConfig):
     def ready(self) -> None:
         # The pledge cycle's import sheets, read after party's (units, people, work records).
         from party.imports import registry
+        from pledges import signals  # noqa: F401 (@receiver: deed counts)
         from pledges.imports import AwardSheet, GoodPracticeSheet, PlanSheet, PledgeSheet
 
         registry.register(PlanSheet, PledgeSheet, AwardSheet, GoodPracticeSheet, order=200)

@@ -3,7 +3,6 @@
 from django.db import models
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.db.models.signals import post_delete, post_save
 from simple_history.models import HistoricalRecords
 
 from party.models import Unit
@@ -76,19 +75,3 @@ class PlanDeed(models.Model):
 
     def __str__(self) -> str:
         return self.content[:80]
-
-
-def recount_parent_deeds(sender, instance, created: bool = True, **kwargs) -> None:
-    """A deed added or removed one at a time (forms, admin, the ORM) recounts its parent's deeds.
-    Bulk writes send no signals: they call `recount_deeds()` themselves."""
-    if created:
-        parent = instance._meta.get_field(sender.parent_field)
-        parent.related_model.objects.filter(pk=getattr(instance, parent.attname)).recount_deeds()
-
-
-def count_deeds_of(deed_model: type[models.Model]) -> None:
-    for signal in (post_save, post_delete):
-        signal.connect(recount_parent_deeds, sender=deed_model, dispatch_uid=f"recount_{deed_model.__name__}")
-
-
-count_deeds_of(PlanDeed)

@@ -5,7 +5,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from party.models import Member, Unit
-from pledges.models.plans import DeedCountQuerySet, count_deeds_of
+from pledges.models.plans import DeedCountQuerySet
 from pledges.models.ratings import RatingLevel
 
 
@@ -119,6 +119,3 @@ class PledgeDeed(models.Model):
 
     def __str__(self) -> str:
         return self.content[:80]
-
-
-count_deeds_of(PledgeDeed)
