@@ -1,3 +1,6 @@
+"""The organization's pages (home, units, members, the unit search), with the import and the work
+records' URLs included; config/urls.py includes this at the site's root."""
+
 from django.urls import include, path
 
 from party import unit_search, views

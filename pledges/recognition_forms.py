@@ -1,4 +1,4 @@
-"""Entry forms of awards and good practices (the shared base is party.record_forms)."""
+"""Entry forms of awards and good practices (the shared base is party.records.forms)."""
 
 from django import forms
 

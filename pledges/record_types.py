@@ -1,4 +1,4 @@
-"""The pledges app's kinds of work records: awards and good practices (see party/record_views.py)."""
+"""The pledges app's kinds of work records: awards and good practices (see party/records/views.py)."""
 
 from party.records.registry import RecordType
 from pledges.models import Award, AwardCategory, GoodPractice, PracticeKind

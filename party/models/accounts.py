@@ -12,7 +12,7 @@ class InitialPassword(models.Model):
 
     The row exists from the admin form until the owner sets a password of their own; while it
     exists the owner can do nothing but set one, and after INITIAL_PASSWORD_MAX_AGE_DAYS the
-    password no longer signs in (party/initial_passwords.py).
+    password no longer signs in (party/accounts/initial_passwords.py).
     """
 
     user = models.OneToOneField(

@@ -74,7 +74,7 @@ class UnitRecord(models.Model):
     )
     # The one-time token of the entry form that created the record (NULL for imports and the
     # admin). Unique per kind, so the same form sent twice, even at the same instant from two
-    # workers, creates one record; the second send is shown the first's (party/record_views.py).
+    # workers, creates one record; the second send is shown the first's (party/records/views.py).
     submit_token = models.CharField(  # noqa: DJ001
         "mã biểu mẫu", max_length=40, null=True, blank=True, editable=False
     )

@@ -9,8 +9,8 @@ class UserSession(models.Model):
     """A signed-in session and its account (phiên đăng nhập của tài khoản).
 
     Django's session table keeps the account only inside the encoded data. The row is written
-    when a session gains an account (party/sessions.py); the database deletes it with its session
-    (logout, expiry, `clearsessions`) and with the account.
+    when a session gains an account (party/accounts/signals.py); the database deletes it with its
+    session (logout, expiry, `clearsessions`) and with the account.
     """
 
     session = models.OneToOneField(

@@ -1138,7 +1138,7 @@ def test_confirm_rechecks_data_changed_since_the_preview(login, staff, tree, oth
 def test_confirm_after_losing_the_staff_role_is_refused(login, staff, tree):
     client = login(staff)
     batch, _ = preview(client, real_workbook())
-    staff.unit_roles.all().delete()  # a role change ends the person's sessions (party/sessions.py)
+    staff.unit_roles.all().delete()  # a role change ends the person's sessions (party/accounts/signals.py)
     before = db_state()
     response = client.post(reverse("import_confirm", args=[batch.pk]))
     assert response.status_code == 302 and response.url.startswith(reverse("login"))
