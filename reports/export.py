@@ -200,11 +200,12 @@ def _year_sheet(workbook: Workbook, totals: ReportTotals) -> None:
 
 
 def _child_name(row: ChildRow) -> str:
+    unit = row.unit
     if row.is_self:
-        return f"{row.short_name} (trực tiếp)"
-    if row.dissolved_on:
-        return f"{row.short_name} (giải thể {row.dissolved_on:%d/%m/%Y})"
-    return row.short_name
+        return f"{unit.short_name} (trực tiếp)"
+    if unit.dissolved_on:
+        return f"{unit.short_name} (giải thể {unit.dissolved_on:%d/%m/%Y})"
+    return unit.short_name
 
 
 def _child_sheet(workbook: Workbook, totals: ReportTotals) -> None:

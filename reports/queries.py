@@ -93,15 +93,16 @@ def units(scope: Scope) -> QuerySet:
     return (
         Unit.objects.filter(scope.subtree("path"), depth__lte=scope.unit.depth + 1)
         .order_by("path")
-        .values("pk", "path", "code", "short_name", "kind", "dissolved_on")
+        .only("path", "depth", "code", "short_name", "kind", "dissolved_on")
     )
 
 
 def plan_units(scope: Scope) -> QuerySet:
-    """Cells and mass organizations per child, kind and dissolution date (None: active)."""
+    """Cells and mass organizations per child, kind and dissolution date (None: active); those
+    that worked in the span's first year, so in any year of it (units have no founding date)."""
     return (
         Unit.objects.filter(scope.subtree("path"), kind__in=PLAN_KINDS)
-        .filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=scope.first_day))
+        .active_in_year(scope.first_year)
         .annotate(**{CHILD: scope.child("path")})
         .values(CHILD, "kind", "dissolved_on")
         .annotate(n=Count("pk"))

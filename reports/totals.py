@@ -153,12 +153,7 @@ class IssuerRow:
 class ChildRow:
     """A row of the breakdown by direct child; the unit's own records come first (`is_self`)."""
 
-    pk: int
-    path: str
-    code: str
-    short_name: str
-    kind: str
-    dissolved_on: datetime.date | None
+    unit: Unit
     is_self: bool
     figures: Figures
 
@@ -217,7 +212,7 @@ def report_totals(unit: Unit, first_year: int, last_year: int) -> ReportTotals:
             cells[key] = Figures()
         return cells[key]
 
-    unit_rows = list(queries.units(scope))
+    child_units = list(queries.units(scope))
     _count_plan_units(scope, cell)
     for row in queries.plans(scope):
         figures = cell(row[YEAR], row[CHILD])
@@ -232,7 +227,7 @@ def report_totals(unit: Unit, first_year: int, last_year: int) -> ReportTotals:
 
     total = Figures()
     by_year = {year: Figures() for year in scope.years}
-    by_child = {row["path"]: Figures() for row in unit_rows}
+    by_child = {child.path: Figures() for child in child_units}
     for (year, child), figures in cells.items():
         total.add(figures)
         by_year[year].add(figures)
@@ -246,8 +241,8 @@ def report_totals(unit: Unit, first_year: int, last_year: int) -> ReportTotals:
         total=total,
         by_year=by_year,
         by_child=[
-            ChildRow(**row, is_self=row["path"] == unit.path, figures=by_child[row["path"]])
-            for row in unit_rows
+            ChildRow(child, is_self=child.path == unit.path, figures=by_child[child.path])
+            for child in child_units
         ],
         issuers=[name for _order, name in sorted(issuers)],
         rating_levels=sorted(

@@ -319,7 +319,13 @@ def raw_report_totals(unit: Unit, first_year: int, last_year: int) -> ReportTota
         total=total,
         by_year=by_year,
         by_child=[
-            ChildRow(pk, path, code, short_name, kind, dissolved_on, path == unit.path, by_child[path])
+            ChildRow(
+                Unit(
+                    pk=pk, path=path, code=code, short_name=short_name, kind=kind, dissolved_on=dissolved_on
+                ),
+                path == unit.path,
+                by_child[path],
+            )
             for pk, path, code, short_name, kind, dissolved_on in rows["units"]
         ],
         issuers=[name for _order, name in sorted(issuers)],

@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from party.models import Membership, Unit, UnitKind
+from party.years import current_year
 from pledges.models import NotEvaluatedReason, Plan, PlanDeed, Pledge, PledgeDeed, PledgeStatus, RatingScale
 
 DEEDS = [
@@ -56,7 +57,7 @@ def build_pledges(
     """
     started = time.monotonic()
     rng = random.Random(seed)
-    this_year = datetime.date.today().year
+    this_year = current_year()
     scales = {year: RatingScale.objects.in_force_for_year(year) for year in years}
     levels = {
         year: sorted(s.levels.all(), key=lambda lv: lv.position) if s else [] for year, s in scales.items()
@@ -134,7 +135,7 @@ def _pledge(rng, member_id, unit_id, year, levels, scale, now) -> Pledge:
     pledge = Pledge(
         member_id=member_id, unit_id=unit_id, year=year, commitment=rng.choice(COMMITMENTS), deed_count=3
     )
-    if year >= datetime.date.today().year or not levels:
+    if year >= current_year() or not levels:
         return pledge
     if rng.random() < 0.02:
         pledge.status, pledge.not_evaluated_reason = PledgeStatus.NOT_EVALUATED, NotEvaluatedReason.SICK_LEAVE

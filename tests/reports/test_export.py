@@ -102,7 +102,7 @@ def test_breakdown_sheets_show_the_page_columns_with_a_total_row_and_a_chart(com
             "DB": "Đảng bộ Sở (trực tiếp)",
             "CBC": "Chi bộ C (giải thể 30/06/2024)",
             "CBX": "Chi bộ X (giải thể 01/05/2023)",
-        }.get(child.code, child.short_name)
+        }.get(child.unit.code, child.unit.short_name)
         for child in totals.by_child
     ] + ["Tổng cộng"]
     assert len(by_child) == 1 + 7 + 1

@@ -234,7 +234,7 @@ def report(world):
 
 
 def figures_of(report, code: str):
-    return next(row.figures for row in report.by_child if row.code == code)
+    return next(row.figures for row in report.by_child if row.unit.code == code)
 
 
 def test_plans_count_cells_and_mass_organizations_apart(report):
@@ -399,7 +399,7 @@ def test_good_practices_and_conferences_by_kind(report):
 
 
 def test_child_rows_are_the_unit_itself_then_its_direct_children(report):
-    assert [(row.code, row.is_self) for row in report.by_child] == [
+    assert [(row.unit.code, row.is_self) for row in report.by_child] == [
         ("DB", True),
         ("CBA", False),
         ("CBB", False),
@@ -429,7 +429,7 @@ def test_breakdowns_add_up_to_the_totals_except_people(report):
 
 def test_a_cell_report_covers_only_that_cell(world):
     report = report_totals(world["units"]["cell_a"], 2024, 2025)
-    assert [row.code for row in report.by_child] == ["CBA"]
+    assert [row.unit.code for row in report.by_child] == ["CBA"]
     assert registration_numbers(report.total) == (5, 9, 5, 9, 0, 0, 2, 3, 3, 3, 0, 5)
     assert (report.total.cell_plans, report.total.cell_years, report.total.meetings) == (2, 2, 2)
 
@@ -446,7 +446,7 @@ def test_reports_in_a_row_each_read_their_own_unit_and_years(world, report):
     cell = report_totals(world["units"]["cell_a"], 2024, 2025)
     one_year = report_totals(world["units"]["committee"], 2025, 2025)
     again = report_totals(world["units"]["committee"], 2024, 2025)
-    assert [row.code for row in cell.by_child] == ["CBA"]
+    assert [row.unit.code for row in cell.by_child] == ["CBA"]
     assert registration_numbers(cell.total) == (5, 9, 5, 9, 0, 0, 2, 3, 3, 3, 0, 5)
     assert list(one_year.by_year) == [2025] and one_year.total.documents == {DocumentKind.GUIDANCE: 1}
     assert again == report

@@ -39,7 +39,7 @@ class Command(BaseCommand):
             totals = report_totals(root, FIRST_YEAR, last_year)
             name = f"{root.code}#{root.pk}"
             parts = [("total", totals.total), *totals.by_year.items()]
-            parts += [(f"child:{row.code}#{row.pk}", row.figures) for row in totals.by_child]
+            parts += [(f"child:{row.unit.code}#{row.unit.pk}", row.figures) for row in totals.by_child]
             for part, figures in parts:
                 for line in figure_lines(f"report {name} {part}", figures):
                     self.stdout.write(line)

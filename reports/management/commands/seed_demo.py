@@ -5,13 +5,12 @@ insert in bulk and send no signals, so the report's summary tables are rebuilt h
 the whole build.
 """
 
-import datetime
-
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from party.demo import committee, province
 from party.demo.people import DEMO_SEED
 from party.models import Unit
+from party.years import current_year
 from pledges.demo.recognition import build_records
 from pledges.demo.registrations import build_pledges
 from reports.tallies import refresh_tallies
@@ -94,7 +93,7 @@ class Command(BaseCommand):
         )
         if options["years"]:
             root = Unit.objects.get(code=province.SCALE_ROOT_CODE)
-            this_year = datetime.date.today().year
+            this_year = current_year()
             years = range(this_year - options["years"] + 1, this_year + 1)
             count, took = build_pledges(
                 root, years, registered_share=SCALE_REGISTERED_SHARE, missed_share=SCALE_MISSED_SHARE
@@ -107,7 +106,7 @@ class Command(BaseCommand):
     def build_demo(self, seed: int) -> None:
         accounts = committee.build_demo(seed=seed)
         # Two evaluated past years and the current year with about 70 % registered.
-        this_year = datetime.date.today().year
+        this_year = current_year()
         root = Unit.objects.get(code=committee.ROOT_CODE)
         build_pledges(root, range(this_year - 2, this_year + 1), registered_share=0.7)
         self.build_records(root, range(this_year - 2, this_year + 1), seed)
