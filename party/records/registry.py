@@ -10,8 +10,9 @@ import sheets.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
+
+from party.registry import Registry
 
 
 @dataclass(frozen=True)
@@ -35,25 +36,14 @@ class RecordType:
         return reverse(f"{self.slug}_{action}", args=args)
 
 
-_groups: dict[int, tuple[RecordType, ...]] = {}
-
-
-def register(*kinds: RecordType, order: int) -> None:
-    """Add an app's kinds, in the order given, at `order` among the other apps' kinds."""
-    if _groups.get(order) == kinds:
-        return  # the same app registering again (ready() run twice)
-    if order in _groups:
-        raise ImproperlyConfigured(f"Record kinds already registered at order {order}: {_groups[order]}")
-    slugs = [kind.slug for kind in record_types()] + [kind.slug for kind in kinds]
-    if len(set(slugs)) != len(slugs):
-        raise ImproperlyConfigured(f"Two record kinds have the same slug: {slugs}")
-    _groups[order] = kinds
+_kinds: Registry[RecordType] = Registry("Record kinds", key=lambda kind: kind.slug)
+register = _kinds.register
 
 
 def record_types() -> list[RecordType]:
     """Every registered kind, in menu order."""
-    return [kind for order in sorted(_groups) for kind in _groups[order]]
+    return _kinds.items()
 
 
 def by_slug(slug: str) -> RecordType | None:
-    return next((kind for kind in record_types() if kind.slug == slug), None)
+    return _kinds.get(slug)
