@@ -1,9 +1,9 @@
 """How passwords are stored: Argon2id with the first of OWASP's recommended settings.
 
-Django's own Argon2 defaults (100 MiB, 8 lanes) cost 200-350 ms of CPU a login here and its
-PBKDF2 default (1,500,000 iterations) 550 ms: two logins a second would take a whole core of a
-2-core server. Argon2id with 46 MiB, one pass and one lane costs about 60 ms and, being
-memory-hard, resists GPU guessing better than any PBKDF2 iteration count (docs/decisions.md).
+Django's defaults (PBKDF2, or Argon2 with 100 MiB and 8 lanes) cost so much CPU a login that two
+logins a second would take a whole core of a 2-core server; this setting costs a fraction of that
+and, being memory-hard, resists GPU guessing better than any PBKDF2 iteration count. The figures
+are in docs/decisions.md.
 """
 
 from django.contrib.auth.hashers import Argon2PasswordHasher
