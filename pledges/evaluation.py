@@ -14,7 +14,14 @@ from django.db import transaction
 from django.utils import formats, timezone
 
 from party.models import Member, Unit
-from pledges.models import NotEvaluatedReason, Pledge, PledgeStatus, RatingLevel, RatingScale
+from pledges.models import (
+    NotEvaluatedReason,
+    Pledge,
+    PledgeStatus,
+    RatingLevel,
+    RatingScale,
+    registration_readable,
+)
 
 SCORE_ERRORS = {
     "invalid": "Điểm phải là một số, ví dụ 85 hoặc 85,5.",
@@ -170,6 +177,7 @@ class Row:
     member: Member
     pledge: Pledge | None
     editable: bool
+    readable: bool  # the person's registration page opens for the reader (registration_readable)
     form: EvaluationForm | None = None
     stale: bool = False
     deeds: list = field(default_factory=list)
@@ -186,7 +194,7 @@ class StaleEvaluation(Exception):
 class EvaluationTable:
     """Every person of a unit in a year with their registration, in a fixed number of queries."""
 
-    def __init__(self, *, unit: Unit, year: int, scale: RatingScale | None, can_edit: bool):
+    def __init__(self, *, unit: Unit, year: int, scale: RatingScale | None, can_edit: bool, user):
         self.unit, self.year, self.scale = unit, year, scale
         pledges = Pledge.objects.select_related("rating", "unit").prefetch_related("deeds")
         people = pledges.of_people_in(unit, year)
@@ -201,7 +209,8 @@ class EvaluationTable:
                 and pledge.unit.path.startswith(unit.path)
             )
             deeds = list(pledge.deeds.all()) if pledge else []
-            self.rows.append(Row(number, member, pledge, editable, deeds=deeds))
+            readable = registration_readable(user, member, pledge)
+            self.rows.append(Row(number, member, pledge, editable, readable, deeds=deeds))
 
     @property
     def forms(self) -> list[EvaluationForm]:

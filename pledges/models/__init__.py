@@ -1,6 +1,6 @@
 from pledges.models.awards import Award, AwardCategory, AwardForm, AwardIssuer, Programme
 from pledges.models.plans import Plan, PlanDeed
-from pledges.models.pledges import NotEvaluatedReason, Pledge, PledgeDeed, PledgeStatus
+from pledges.models.pledges import NotEvaluatedReason, Pledge, PledgeDeed, PledgeStatus, registration_readable
 from pledges.models.practices import GoodPractice, PracticeKind
 from pledges.models.ratings import RatingLevel, RatingScale
 
@@ -20,4 +20,5 @@ __all__ = [
     "Programme",
     "RatingLevel",
     "RatingScale",
+    "registration_readable",
 ]

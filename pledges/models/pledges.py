@@ -5,6 +5,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from party.models import Member, Unit
+from party.models.units import in_scope
 from pledges.models.plans import DeedCountQuerySet
 from pledges.models.ratings import RatingLevel
 
@@ -32,9 +33,17 @@ class PledgeQuerySet(DeedCountQuerySet):
         """Everyone who belonged to the unit in the year, in name order, with their registration
         of that year (wherever it was made) or None: two queries, whatever the size of the cell.
         """
-        members = list(Member.objects.belonging_in_year(unit, year).in_name_order())
-        pledges = {p.member_id: p for p in self.filter(year=year, member__in=[m.pk for m in members])}
+        members = list(Member.objects.belonging_in_year(unit, year).select_related("unit").in_name_order())
+        chosen = self.select_related("unit").filter(year=year, member__in=[m.pk for m in members])
+        pledges = {p.member_id: p for p in chosen}
         return [(member, pledges.get(member.pk)) for member in members]
+
+
+def registration_readable(user, member: Member, pledge: "Pledge | None") -> bool:
+    """Whether `user` may open the person's registration page of the year: a registration is read
+    through the unit it was made in, a year without one through the person's current unit. Either
+    may lie outside the scope of a cell a person moved into or out of during the year."""
+    return in_scope(user, pledge.unit if pledge is not None else member.unit)
 
 
 class Pledge(models.Model):

@@ -11,7 +11,7 @@ from party.models.units import in_scope
 from party.records.editing import StaleEdit, stale_message
 from party.years import check_year, current_year, year_choices
 from pledges.forms import PlanForm, plan_deed_formset
-from pledges.models import Plan, Pledge, PledgeStatus
+from pledges.models import Plan, Pledge, PledgeStatus, registration_readable
 from pledges.services import save_with_deeds
 
 
@@ -40,6 +40,7 @@ def cell_year(request: HttpRequest, unit_pk: int, year: int) -> HttpResponse:
             "years": year_choices(),
             "plan": Plan.objects.filter(unit=unit, year=year).first(),
             "people": people,
+            "readable": {m.pk for m, pledge in people if registration_readable(request.user, m, pledge)},
             "total": len(people),
             "registered": registered,
             "evaluated": evaluated,

@@ -31,7 +31,7 @@ def cell_evaluation(request: HttpRequest, unit_pk: int, year: int) -> HttpRespon
     if request.method == "POST" and not can_edit:
         raise PermissionDenied("Anh/chị chỉ được xem bảng đánh giá này.")
     scale = RatingScale.objects.in_force_for_year(year)
-    table = EvaluationTable(unit=unit, year=year, scale=scale, can_edit=can_edit)
+    table = EvaluationTable(unit=unit, year=year, scale=scale, can_edit=can_edit, user=request.user)
     stale_message = ""
 
     if request.method == "POST":
@@ -56,7 +56,7 @@ def cell_evaluation(request: HttpRequest, unit_pk: int, year: int) -> HttpRespon
                 return redirect("cell_year", unit_pk=unit.pk, year=year)
         if stale_ids:
             # Show the registrations as they are now, with what the person typed on top.
-            table = EvaluationTable(unit=unit, year=year, scale=scale, can_edit=can_edit)
+            table = EvaluationTable(unit=unit, year=year, scale=scale, can_edit=can_edit, user=request.user)
             table.bind(refreshed_versions(request.POST, table))
             stale_message = _stale_message(table.mark_stale(stale_ids))
     else:

@@ -13,7 +13,7 @@ from party.privacy.access_log import log_access
 from party.records.editing import StaleEdit, stale_message
 from party.years import check_year
 from pledges.forms import PledgeForm, pledge_deed_formset
-from pledges.models import Pledge
+from pledges.models import Pledge, registration_readable
 from pledges.services import reopen_pledge, save_with_deeds
 
 
@@ -21,7 +21,7 @@ def _pledge_and_member(request: HttpRequest, member_pk: int, year: int) -> tuple
     """The registration if it exists and is in scope, else the member (404 outside scope)."""
     pledge = Pledge.objects.select_related("member", "unit").filter(member_id=member_pk, year=year).first()
     if pledge is not None:
-        if not in_scope(request.user, pledge.unit):  # registrations are in scope through their unit
+        if not registration_readable(request.user, pledge.member, pledge):
             raise Http404
         return pledge, pledge.member
     return None, get_visible_or_404(Member, request.user, pk=member_pk)
