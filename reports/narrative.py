@@ -11,14 +11,8 @@ from django.template.loader import render_to_string
 
 from party.models import ConferenceKind, DocumentKind, UnitKind
 from pledges.models import PracticeKind
+from reports.layout import span_label
 from reports.totals import ReportTotals
-
-
-def span_phrase(first_year: int, last_year: int) -> str:
-    """ "Trong năm 2025", "Trong 2 năm 2024-2025", "Trong 5 năm 2021-2025"."""
-    if first_year == last_year:
-        return f"Trong năm {first_year}"
-    return f"Trong {last_year - first_year + 1} năm {first_year}-{last_year}"
 
 
 def _by_kind(counts: Counter, choices) -> list[tuple[int, str]]:
@@ -31,7 +25,7 @@ def narrative(totals: ReportTotals) -> str:
     text = render_to_string(
         "reports/narrative.txt",
         {
-            "span": span_phrase(totals.first_year, totals.last_year),
+            "span": f"Trong {span_label(totals.first_year, totals.last_year)}",
             "unit": totals.unit,
             "is_cell": totals.unit.kind in UnitKind.cells(),
             "t": t,
