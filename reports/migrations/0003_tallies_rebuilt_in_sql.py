@@ -1,7 +1,8 @@
 # A mover may now have several rows in one unit (one a membership period there), and a mask's
 # years end in 2061 (62 bits), so both tables are rebuilt here, inside the database. The SQL is
 # a frozen copy of reports/tallies.py's full rebuild as it stood: a migration never imports the
-# app's live code. Each table's unit index becomes one with the columns the report reads.
+# app's live code. Each table's unit index becomes one with the columns the report reads; the
+# indexes come first, so the rebuild fills them as it inserts.
 
 import django.db.models.deletion
 from django.db import migrations, models
@@ -95,7 +96,6 @@ class Migration(migrations.Migration):
                 db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name="+", to="party.unit"
             ),
         ),
-        migrations.RunPython(rebuild_tallies, migrations.RunPython.noop),
         migrations.AddIndex(
             model_name="memberunityears",
             index=models.Index(
@@ -120,4 +120,7 @@ class Migration(migrations.Migration):
                 name="pledge_tally_by_unit",
             ),
         ),
+        # Last: on PostgreSQL the rows it inserts queue deferred foreign-key checks, after which
+        # no index can be created in the same transaction.
+        migrations.RunPython(rebuild_tallies, migrations.RunPython.noop),
     ]
