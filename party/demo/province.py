@@ -23,7 +23,8 @@ from party.demo.people import (
     random_date,
     random_member,
 )
-from party.models import Member, PartyStatus, Unit, UnitKind
+from party.demo.tree import analyze
+from party.models import Member, Membership, PartyStatus, Unit, UnitKind
 
 SCALE_ROOT_CODE = "DB-TINH"
 # A factor of 1: the size of a province.
@@ -197,4 +198,5 @@ def build_scale(
                 batch, moves = [], []
     insert_members(batch, moves, batch_size)
     moved += len(moves)
+    analyze(Unit, Member, Membership)
     return ScaleResult(len(added), members, moved, time.monotonic() - started)

@@ -14,6 +14,7 @@ from itertools import groupby
 from django.db import connection, transaction
 from django.utils import timezone
 
+from party.demo.tree import analyze
 from party.models import Membership, Unit, UnitKind
 from party.years import current_year
 from pledges.models import NotEvaluatedReason, Plan, PlanDeed, Pledge, PledgeDeed, PledgeStatus, RatingScale
@@ -110,6 +111,7 @@ def build_pledges(
                     count += _insert(rng, pending, batch_size)
                     pending = []
         count += _insert(rng, pending, batch_size)
+        analyze(Plan, Pledge)
     return count, time.monotonic() - started
 
 
