@@ -18,7 +18,7 @@ from openpyxl.workbook import Workbook
 from party.models import Unit
 from reports.export_cells import header_row, list_cells, start_sheet
 from reports.export_lists import ListSheet, Progress, stream
-from reports.queries import CHILD, YEAR, Scope
+from reports.queries import CHILD, YEAR, Scope, subtrees_q
 
 EXCEL_ROWS = 1_048_576  # rows of one Excel sheet
 SHEET_ROWS = EXCEL_ROWS - 1  # list rows a sheet holds under its header row
@@ -91,7 +91,7 @@ def _by_child(sheet: ListSheet, scope: Scope) -> list[ListPart]:
         children = [path for path in paths if path != own]
         where = Q(**{PATH: own}) if own in paths else Q()
         if children:
-            where |= Q(**{f"{PATH}__gte": children[0], f"{PATH}__lt": children[-1] + "\uffff"})
+            where |= subtrees_q(children[0], children[-1], PATH)
         first, last = names[paths[0]], names[paths[-1]]
         units = first if len(paths) == 1 else f"từ {first} đến {last} ({len(paths)} đơn vị)"
         title = f"{sheet.title} {scope.first_year} ({index})"

@@ -59,10 +59,7 @@ class Scope:
         return years_mask(self.first_year, self.last_year)
 
     def subtree(self, path_field: str = "unit__path") -> Q:
-        """Rows of the subtree: the same rows as `__startswith` (paths are ASCII), but as a range
-        SQLite serves from the path index; its LIKE ignores case and cannot."""
-        path = self.unit.path
-        return Q(**{f"{path_field}__gte": path, f"{path_field}__lt": path + "\uffff"})
+        return subtrees_q(self.unit.path, self.unit.path, path_field)
 
     def child(self, path_field: str = "unit__path") -> Substr:
         return Substr(path_field, 1, len(self.unit.path) + Unit.steplen)
@@ -81,6 +78,13 @@ class Scope:
             queryset = queryset.filter(**{f"{date_field}__range": (self.first_day, self.last_day)})
             year = ExtractYear(date_field)
         return queryset.annotate(**{YEAR: year, CHILD: self.child(path_field)}).order_by()
+
+
+def subtrees_q(first_path: str, last_path: str, path_field: str = "unit__path") -> Q:
+    """Rows under the sibling units from `first_path` to `last_path` (one unit when they are the
+    same): the same rows as `__startswith` (paths are ASCII), but as a range SQLite serves from
+    the path index; its LIKE ignores case and cannot."""
+    return Q(**{f"{path_field}__gte": first_path, f"{path_field}__lt": last_path + "\uffff"})
 
 
 def grouped(queryset: QuerySet, *fields: str, **aggregates) -> QuerySet:
